@@ -1,0 +1,44 @@
+// Pushes through uWS topics: one topic per event (diffs, stats) or user (expiries) and encoding,
+// so each push is encoded once per encoding in use, whatever the number of recipients.
+import type { TemplatedApp } from 'uWebSockets.js';
+import type { Codec, Encoding } from '../../protocol';
+import { jsonCodec, msgpackCodec } from '../../protocol';
+import type { DiffPush, EventFeed } from '../actor/event-service';
+
+/** Both encodings, in the order pushes are encoded. */
+export const ENCODINGS: readonly Encoding[] = ['json', 'msgpack'];
+/** The codec of each encoding. */
+export const CODECS: Record<Encoding, Codec> = { json: jsonCodec, msgpack: msgpackCodec };
+/** Topic of an event's diffs. */
+export const diffTopic = (eventId: string, enc: Encoding): string => `d:${eventId}:${enc}`;
+/** Topic of pushes to one user (hold expiries). */
+export const userTopic = (userId: string, enc: Encoding): string => `u:${userId}:${enc}`;
+/** Topic of an event's stats pushes. */
+export const statsTopic = (eventId: string, enc: Encoding): string => `s:${eventId}:${enc}`;
+
+/** The local EventFeed: publishes to this node's WebSocket subscribers. */
+export class TopicFeed implements EventFeed {
+  constructor(private readonly app: TemplatedApp) {}
+
+  diff(eventId: string, diff: DiffPush): void {
+    this.publish((enc) => diffTopic(eventId, enc), { type: 'diff', eventId, ...diff });
+  }
+
+  expired(userId: string, eventId: string, holdId: string): void {
+    this.publish((enc) => userTopic(userId, enc), { type: 'expired', eventId, holdId });
+  }
+
+  /** Publishes `message` to the topic of each encoding that has subscribers. */
+  publish(topicOf: (enc: Encoding) => string, message: object): void {
+    for (const enc of ENCODINGS) {
+      const topic = topicOf(enc);
+      if (this.app.numSubscribers(topic) === 0) continue;
+      this.app.publish(topic, CODECS[enc].encode(message), enc === 'msgpack');
+    }
+  }
+
+  /** Subscribers of an event's diffs on this node. */
+  viewers(eventId: string): number {
+    return this.app.numSubscribers(diffTopic(eventId, 'json')) + this.app.numSubscribers(diffTopic(eventId, 'msgpack'));
+  }
+}

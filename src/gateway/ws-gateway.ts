@@ -1,0 +1,414 @@
+// The WebSocket edge: decode, validate, authorize and rate-limit each frame, hand it to the event
+// service, and encode the reply in the frame's own encoding. Pushes (diffs, expiries, stats) travel
+// through uWS topics, one per event and encoding, so each diff is encoded once per encoding.
+import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, WebSocketBehavior, us_socket_context_t } from 'uWebSockets.js';
+import type { Logger } from 'pino';
+import type { ClientMessage, Codec, Encoding } from '../../protocol';
+import { jsonCodec, msgpackCodec, parseClientMessage } from '../../protocol';
+import type { EventService, Failure, Outcome } from '../actor/event-service';
+import type { Auth, Identity, Role } from './auth';
+import { hasRole } from './auth';
+import type { Metrics } from '../observability/metrics';
+import { TokenBucket } from './token-bucket';
+import type { TopicFeed } from './topic-feed';
+import { diffTopic, statsTopic, userTopic } from './topic-feed';
+
+/** Per-connection state, kept as the uWS user data. */
+export interface Connection {
+  id: number;
+  userId: string | null;
+  role: Role;
+  /** The encoding of pushes: that of the first frame; JSON until then. */
+  encoding: Encoding | null;
+  subscriptions: Set<string>;
+  watching: Set<string>;
+  closed: boolean;
+  bucket: TokenBucket;
+}
+
+/** Limits of the edge. */
+export interface WsLimits {
+  /** CONTRACT.md: frames over 64 KiB close the connection with 1009. */
+  maxPayloadBytes: number;
+  /** Bytes a connection may have unsent before it is dropped as a slow consumer. */
+  maxBackpressureBytes: number;
+  /** Events one connection may subscribe to at once. */
+  maxSubscriptions: number;
+  /** Token bucket per connection: sustained requests per second and burst. */
+  ratePerSecond: number;
+  rateBurst: number;
+}
+
+/** Defaults sized for seat-map clients: a snapshot of 100,000 seats is ~100 KB. */
+export const DEFAULT_WS_LIMITS: WsLimits = {
+  maxPayloadBytes: 64 * 1024,
+  maxBackpressureBytes: 4 * 1024 * 1024,
+  maxSubscriptions: 32,
+  ratePerSecond: 2000,
+  rateBurst: 4000,
+};
+
+type Socket = WebSocket<Connection>;
+type Rid = string | number | undefined;
+
+/** Everything the WebSocket edge needs. */
+export interface WsGatewayDeps {
+  app: TemplatedApp;
+  feed: TopicFeed;
+  service: EventService;
+  auth: Auth;
+  metrics: Metrics;
+  log: Logger;
+  limits?: Partial<WsLimits>;
+  clock?: () => number;
+}
+
+/** Serves `/ws`. */
+export class WsGateway {
+  private nextId = 1;
+  private readonly sockets = new Set<Socket>();
+  private readonly watched = new Map<string, number>();
+  private readonly limits: WsLimits;
+  private readonly now: () => number;
+  private statsTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: WsGatewayDeps) {
+    this.limits = { ...DEFAULT_WS_LIMITS, ...deps.limits };
+    this.now = deps.clock ?? Date.now;
+  }
+
+  /** Attaches `/ws` to the app and starts the stats pushes. */
+  attach(): void {
+    const behavior: WebSocketBehavior<Connection> = {
+      maxPayloadLength: this.limits.maxPayloadBytes,
+      maxBackpressure: this.limits.maxBackpressureBytes,
+      closeOnBackpressureLimit: 1,
+      idleTimeout: 120,
+      sendPingsAutomatically: true,
+      upgrade: (res, req, context) => this.upgrade(res, req, context),
+      open: (ws) => {
+        this.sockets.add(ws);
+        this.deps.metrics.connections.inc();
+      },
+      message: (ws, data, isBinary) => this.onMessage(ws, data, isBinary),
+      close: (ws) => this.onClose(ws),
+    };
+    this.deps.app.ws('/ws', behavior);
+    this.statsTimer = setInterval(() => void this.pushStats(), 1000);
+    this.statsTimer.unref();
+  }
+
+  /** Closes every connection with `code` (1001 going away on shutdown). */
+  closeAll(code = 1001, reason = 'server shutting down'): void {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    for (const ws of [...this.sockets]) {
+      if (!ws.getUserData().closed) ws.end(code, reason);
+    }
+  }
+
+  /** Open connections. */
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  // ------------------------------------------------------------------ connection lifecycle
+
+  private upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
+    // Everything from `req` must be read now: it is gone after the first await.
+    const key = req.getHeader('sec-websocket-key');
+    const protocol = req.getHeader('sec-websocket-protocol');
+    const extensions = req.getHeader('sec-websocket-extensions');
+    const token = req.getQuery('token');
+    const state = { aborted: false };
+    res.onAborted(() => {
+      state.aborted = true;
+    });
+    const accept = (identity: Identity | null): void => {
+      if (state.aborted) return;
+      const connection: Connection = {
+        id: this.nextId++,
+        userId: identity?.userId ?? null,
+        role: identity?.role ?? 'guest',
+        encoding: null,
+        subscriptions: new Set(),
+        watching: new Set(),
+        closed: false,
+        bucket: new TokenBucket(this.limits.ratePerSecond, this.limits.rateBurst, this.now),
+      };
+      res.cork(() => res.upgrade(connection, key, protocol, extensions, context));
+    };
+    if (!token) {
+      accept(null);
+      return;
+    }
+    void this.deps.auth.verify(token).then((identity) => {
+      if (identity) return accept(identity);
+      if (state.aborted) return;
+      res.cork(() => {
+        res.writeStatus('401 Unauthorized').writeHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ error: { code: 'unauthorized', message: 'invalid or expired token' } }));
+      });
+    });
+  }
+
+  private onClose(ws: Socket): void {
+    const conn = ws.getUserData();
+    conn.closed = true;
+    this.sockets.delete(ws);
+    this.deps.metrics.connections.dec();
+    for (const eventId of conn.watching) this.unwatch(eventId);
+  }
+
+  private onMessage(ws: Socket, data: ArrayBuffer, isBinary: boolean): void {
+    const conn = ws.getUserData();
+    const codec = isBinary ? msgpackCodec : jsonCodec;
+    if (conn.encoding === null) this.setEncoding(ws, conn, codec.encoding);
+    let value: unknown;
+    try {
+      // `data` is only valid during this callback: decode now.
+      value = codec.decode(isBinary ? new Uint8Array(data) : data);
+    } catch {
+      this.reply(ws, codec, { type: 'error', code: 'bad_request', message: 'the frame could not be decoded' });
+      return;
+    }
+    const parsed = parseClientMessage(value);
+    if (!parsed.ok) {
+      this.count('invalid', 'bad_request');
+      this.reply(ws, codec, withRid({ type: 'error', code: 'bad_request', message: parsed.message }, parsed.rid));
+      return;
+    }
+    const message = parsed.message;
+    if (!conn.bucket.take()) {
+      this.deps.metrics.rateLimited.inc();
+      this.fail(ws, codec, message.type, message.rid, { code: 'rate_limited', message: 'too many requests; slow down' });
+      return;
+    }
+    const started = performance.now();
+    const done = this.dispatch(ws, conn, codec, message);
+    if (done) {
+      void done.then(() => this.deps.metrics.requestSeconds.observe({ type: message.type }, (performance.now() - started) / 1000));
+    }
+  }
+
+  private setEncoding(ws: Socket, conn: Connection, encoding: Encoding): void {
+    conn.encoding = encoding;
+    if (conn.userId) ws.subscribe(userTopic(conn.userId, encoding));
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  private dispatch(ws: Socket, conn: Connection, codec: Codec, message: ClientMessage): Promise<void> | undefined {
+    const rid = message.rid;
+    switch (message.type) {
+      case 'ping':
+        this.reply(ws, codec, withRid({ type: 'pong', now: this.now() }, rid));
+        this.count('ping', 'ok');
+        return undefined;
+      case 'auth':
+        return this.authenticate(ws, conn, codec, message.token, rid);
+      case 'subscribe':
+        return this.subscribe(ws, conn, codec, message.eventId, rid);
+      case 'unsubscribe': {
+        ws.unsubscribe(diffTopic(message.eventId, conn.encoding ?? 'json'));
+        conn.subscriptions.delete(message.eventId);
+        this.reply(ws, codec, withRid({ type: 'unsubscribed', eventId: message.eventId }, rid));
+        this.count('unsubscribe', 'ok');
+        return undefined;
+      }
+      case 'watch':
+        return this.watch(ws, conn, codec, message.eventId, rid);
+      case 'hold':
+      case 'release':
+      case 'extend':
+      case 'buy':
+        return this.command(ws, conn, codec, message);
+      default: {
+        const never: never = message;
+        this.reply(ws, codec, { type: 'error', code: 'bad_request', message: `unknown message ${(never as { type: string }).type}` });
+        return undefined;
+      }
+    }
+  }
+
+  private async command(
+    ws: Socket,
+    conn: Connection,
+    codec: Codec,
+    message: Extract<ClientMessage, { type: 'hold' | 'release' | 'extend' | 'buy' }>,
+  ): Promise<void> {
+    const userId = conn.userId;
+    if (!userId || !hasRole(conn.role, 'customer')) {
+      this.fail(ws, codec, message.type, message.rid, { code: 'unauthorized', message: 'sign in to hold or buy seats' });
+      return;
+    }
+    const service = this.deps.service;
+    const { eventId, rid } = message;
+    try {
+      switch (message.type) {
+        case 'hold': {
+          const request =
+            message.seats !== undefined
+              ? { kind: 'seats' as const, seats: message.seats }
+              : message.best !== undefined
+                ? { kind: 'best' as const, best: message.best }
+                : { kind: 'area' as const, areaId: message.area!.id, count: message.area!.count };
+          const outcome = await service.hold(eventId, userId, request, message.holdId);
+          this.answer(ws, codec, 'hold', rid, outcome, (v) => ({ type: 'held', eventId, ...v }));
+          return;
+        }
+        case 'release': {
+          const outcome = await service.release(eventId, userId, message.holdId, message.seats, message.areas);
+          this.answer(ws, codec, 'release', rid, outcome, (v) => ({ type: 'released', eventId, ...v }));
+          return;
+        }
+        case 'extend': {
+          const outcome = await service.extend(eventId, userId, message.holdId);
+          this.answer(ws, codec, 'extend', rid, outcome, (v) => ({ type: 'held', eventId, ...v }));
+          return;
+        }
+        case 'buy': {
+          const outcome = await service.buy(eventId, userId, message.holdId, message.idempotencyKey);
+          this.answer(ws, codec, 'buy', rid, outcome, (v) => ({ type: 'order', eventId, ...v }));
+          return;
+        }
+      }
+    } catch (error) {
+      this.internal(ws, codec, message.type, rid, error);
+    }
+  }
+
+  private async authenticate(ws: Socket, conn: Connection, codec: Codec, token: string, rid: Rid): Promise<void> {
+    const identity = await this.deps.auth.verify(token);
+    if (conn.closed) return;
+    if (!identity) {
+      // A failed auth leaves the connection's identity as it was (CONTRACT.md).
+      this.fail(ws, codec, 'auth', rid, { code: 'unauthorized', message: 'invalid or expired token' });
+      return;
+    }
+    if (conn.userId && conn.encoding) ws.unsubscribe(userTopic(conn.userId, conn.encoding));
+    conn.userId = identity.userId;
+    conn.role = identity.role;
+    if (conn.encoding) ws.subscribe(userTopic(identity.userId, conn.encoding));
+    this.cork(ws, () => this.reply(ws, codec, withRid({ type: 'authed', userId: identity.userId, role: identity.role }, rid)));
+    this.count('auth', 'ok');
+  }
+
+  private async subscribe(ws: Socket, conn: Connection, codec: Codec, eventId: string, rid: Rid): Promise<void> {
+    if (!conn.subscriptions.has(eventId) && conn.subscriptions.size >= this.limits.maxSubscriptions) {
+      this.fail(ws, codec, 'subscribe', rid, {
+        code: 'limit_exceeded',
+        message: `at most ${this.limits.maxSubscriptions} subscriptions per connection`,
+      });
+      return;
+    }
+    try {
+      const outcome = await this.deps.service.snapshot(eventId);
+      if (conn.closed) return;
+      if (!outcome.ok) {
+        this.fail(ws, codec, 'subscribe', rid, outcome.error);
+        return;
+      }
+      const snapshot = outcome.value;
+      // The snapshot and the topic subscription happen in one synchronous block, so no diff can be
+      // published between them: the first diff this socket gets is seq + 1.
+      this.cork(ws, () => {
+        this.reply(ws, codec, withRid({ type: 'snapshot', eventId, ...snapshot }, rid));
+        ws.subscribe(diffTopic(eventId, conn.encoding ?? 'json'));
+      });
+      conn.subscriptions.add(eventId);
+      this.count('subscribe', 'ok');
+    } catch (error) {
+      this.internal(ws, codec, 'subscribe', rid, error);
+    }
+  }
+
+  private async watch(ws: Socket, conn: Connection, codec: Codec, eventId: string, rid: Rid): Promise<void> {
+    if (!hasRole(conn.role, 'staff')) {
+      this.fail(ws, codec, 'watch', rid, { code: conn.userId ? 'forbidden' : 'unauthorized', message: 'staff only' });
+      return;
+    }
+    try {
+      const outcome = await this.deps.service.stats(eventId);
+      if (conn.closed) return;
+      if (!outcome.ok) {
+        this.fail(ws, codec, 'watch', rid, outcome.error);
+        return;
+      }
+      this.cork(ws, () => {
+        this.reply(ws, codec, withRid({ type: 'stats', eventId, ...outcome.value, viewers: this.deps.feed.viewers(eventId) }, rid));
+        ws.subscribe(statsTopic(eventId, conn.encoding ?? 'json'));
+      });
+      if (!conn.watching.has(eventId)) {
+        conn.watching.add(eventId);
+        this.watched.set(eventId, (this.watched.get(eventId) ?? 0) + 1);
+      }
+      this.count('watch', 'ok');
+    } catch (error) {
+      this.internal(ws, codec, 'watch', rid, error);
+    }
+  }
+
+  private unwatch(eventId: string): void {
+    const left = (this.watched.get(eventId) ?? 1) - 1;
+    if (left <= 0) this.watched.delete(eventId);
+    else this.watched.set(eventId, left);
+  }
+
+  /** Once a second: one stats message per watched event, encoded once per encoding. */
+  private async pushStats(): Promise<void> {
+    for (const eventId of this.watched.keys()) {
+      try {
+        const outcome = await this.deps.service.stats(eventId);
+        if (!outcome.ok) continue;
+        const message = { type: 'stats' as const, eventId, ...outcome.value, viewers: this.deps.feed.viewers(eventId) };
+        this.deps.feed.publish((enc) => statsTopic(eventId, enc), message);
+      } catch (error) {
+        this.deps.log.error({ err: error, eventId }, 'stats push failed');
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ replies
+
+  private answer<T>(ws: Socket, codec: Codec, type: string, rid: Rid, outcome: Outcome<T>, build: (value: T) => object): void {
+    if (outcome.ok) {
+      this.count(type, 'ok');
+      this.cork(ws, () => this.reply(ws, codec, withRid(build(outcome.value), rid)));
+    } else {
+      this.fail(ws, codec, type, rid, outcome.error);
+    }
+  }
+
+  private fail(ws: Socket, codec: Codec, type: string, rid: Rid, error: Failure): void {
+    this.count(type, error.code);
+    this.cork(ws, () => this.reply(ws, codec, withRid({ type: 'error', ...error }, rid)));
+  }
+
+  private internal(ws: Socket, codec: Codec, type: string, rid: Rid, error: unknown): void {
+    this.deps.metrics.errors.inc({ context: `ws.${type}` });
+    this.deps.log.error({ err: error, type }, 'request failed');
+    // Never a stack trace to a client.
+    this.fail(ws, codec, type, rid, { code: 'internal', message: 'internal error' });
+  }
+
+  private count(type: string, outcome: string): void {
+    this.deps.metrics.requests.inc({ type, outcome });
+  }
+
+  private cork(ws: Socket, fn: () => void): void {
+    if (ws.getUserData().closed) return;
+    ws.cork(fn);
+  }
+
+  private reply(ws: Socket, codec: Codec, message: object): void {
+    if (ws.getUserData().closed) return;
+    // A send over the backpressure limit closes the socket (closeOnBackpressureLimit): a client
+    // that stops reading is dropped, never buffered without bound.
+    const status = ws.send(codec.encode(message), codec.encoding === 'msgpack');
+    if (status === 2) this.deps.metrics.slowConsumersDropped.inc();
+  }
+}
+
+function withRid<T extends object>(message: T, rid: Rid): T & { rid?: string | number } {
+  return rid === undefined ? message : { ...message, rid };
+}

@@ -1,0 +1,69 @@
+// Prometheus metrics of one node, in one registry (no global default registry: tests run several
+// servers in one process).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The node's metrics. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly commands = new Counter({
+    name: 'aisle_commands_total',
+    help: 'Commands decided by actors, by type and outcome (ok or an error code)',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly requests = new Counter({
+    name: 'aisle_ws_requests_total',
+    help: 'WebSocket requests by type and outcome',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly requestSeconds = new Histogram({
+    name: 'aisle_ws_request_seconds',
+    help: 'Time from a WebSocket request frame to its reply',
+    labelNames: ['type'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly commitBatchSize = new Histogram({
+    name: 'aisle_commit_batch_size',
+    help: 'Orders per group-commit transaction',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    registers: [this.registry],
+  });
+  readonly commitSeconds = new Histogram({
+    name: 'aisle_commit_seconds',
+    help: 'Duration of one group-commit transaction',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly connections = new Gauge({
+    name: 'aisle_ws_connections',
+    help: 'Open WebSocket connections',
+    registers: [this.registry],
+  });
+  readonly slowConsumersDropped = new Counter({
+    name: 'aisle_ws_slow_consumers_dropped_total',
+    help: 'Connections closed because they stopped reading (backpressure limit)',
+    registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'aisle_rate_limited_total',
+    help: 'Requests refused with rate_limited',
+    registers: [this.registry],
+  });
+  readonly actorsActive = new Gauge({
+    name: 'aisle_actors_active',
+    help: 'Event actors running on this node',
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'aisle_internal_errors_total',
+    help: 'Unexpected errors, by where they happened',
+    labelNames: ['context'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
