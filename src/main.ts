@@ -65,7 +65,7 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
       },
     },
   });
-  metrics.actorsActive.collect = () => metrics.actorsActive.set(registry.all().length);
+  metrics.countActors = () => registry.all().length;
   const service = new LocalEventService(registry);
   const server = new Server({
     uws,

@@ -29,7 +29,7 @@ import {
   seatCounts,
 } from '../domain';
 import type { EventState } from '../domain';
-import type { Command, DomainEvent, EventDefinition, EventRestore, Rejection } from '../domain/types';
+import type { Command, DomainEvent, EventDefinition, EventRestore } from '../domain/types';
 import { SeatStatus } from '../domain/types';
 import type { EventStore, NewOrder, StoredOrder } from '../store/event-store';
 
@@ -63,7 +63,9 @@ const fail = <T>(code: Failure['code'], message: string, seats?: string[]): Outc
   ok: false,
   error: seats ? { code, message, seats } : { code, message },
 });
-const rejected = <T>(rejection: Rejection): Outcome<T> => ({ ok: false, error: rejection });
+/** A refusal that fits any Outcome. */
+type Refused = { ok: false; error: Failure };
+const refused = (error: Failure): Refused => ({ ok: false, error });
 
 /** Seconds of sales history kept for "last minute" figures. */
 const MINUTE_BUCKETS = 60;
@@ -343,12 +345,12 @@ export class EventActor {
    * Decides and applies one command; returns the rejection, or undefined on success.
    * `onEvent` sees each applied event; `dryRun` decides without applying.
    */
-  private run<T>(command: Command, onEvent?: (event: DomainEvent) => void, dryRun = false): Outcome<T> | undefined {
-    if (this.stopped) return { ok: false, error: this.stopped };
+  private run(command: Command, onEvent?: (event: DomainEvent) => void, dryRun = false): Refused | undefined {
+    if (this.stopped) return refused(this.stopped);
     const now = this.deps.clock.now();
     const decision = dryRun ? decide(this.state, command, now) : handle(this.state, command, now);
     this.deps.observer?.command?.(command.type, decision.ok ? 'ok' : decision.rejection.code);
-    if (!decision.ok) return rejected(decision.rejection);
+    if (!decision.ok) return refused(decision.rejection);
     if (dryRun) return undefined;
     for (const event of decision.events) {
       this.apply(event, now);

@@ -124,7 +124,7 @@ export function registerHttpApi(deps: HttpApiDeps): void {
     });
   });
 
-  get('/api/events/:id/map', async (request) => {
+  get('/api/events/:id/map', async (request): Promise<Reply> => {
     const map = await definitions.map(request.params[0]);
     if (request.headers['if-none-match'] === map.etag) return { status: 304, headers: { etag: map.etag } };
     return {

@@ -51,10 +51,13 @@ export class Metrics {
     help: 'Requests refused with rate_limited',
     registers: [this.registry],
   });
-  readonly actorsActive = new Gauge({
+  /** Where the actors gauge reads its value at scrape time (set by the composition root). */
+  countActors: () => number = () => 0;
+  readonly actorsActive: Gauge = new Gauge({
     name: 'aisle_actors_active',
     help: 'Event actors running on this node',
     registers: [this.registry],
+    collect: (): void => this.actorsActive.set(this.countActors()),
   });
   readonly errors = new Counter({
     name: 'aisle_internal_errors_total',
