@@ -24,7 +24,12 @@ export type CommitResult =
   /** The event's epoch moved on: this node no longer owns it and wrote nothing. */
   | { ok: false; reason: 'fenced'; currentEpoch: number | null }
   /** A seat in `orderIds` is already sold (unique key): nothing of the batch was written. */
-  | { ok: false; reason: 'seat_taken'; orderIds: string[] };
+  | { ok: false; reason: 'seat_taken'; orderIds: string[] }
+  /**
+   * An order id, or a (user, idempotency key) pair of the event, in `orderIds` already exists (for
+   * example a retried batch whose first commit did go through): nothing of the batch was written.
+   */
+  | { ok: false; reason: 'duplicate_key'; orderIds: string[] };
 
 /** A row of `GET /api/events`. */
 export interface EventSummary {
@@ -68,6 +73,15 @@ export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Raised by `listOrders` when `after` is not a cursor it handed out. */
+export class InvalidCursorError extends Error {
+  readonly code = 'bad_request';
+  constructor(cursor: string) {
+    super(`invalid cursor: ${JSON.stringify(cursor)}`);
+    this.name = 'InvalidCursorError';
   }
 }
 

@@ -1,0 +1,39 @@
+// Picks the store's database from the configuration (CONTRACT.md: DATABASE_URL, else PGlite in
+// DATA_DIR) and brings its schema up to date.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { EventStore } from './event-store';
+import { PgClient } from './pg-client';
+import { PgliteClient } from './pglite-client';
+import { PostgresEventStore } from './postgres-event-store';
+import type { SqlClient } from './sql-client';
+
+/** Where the store lives. */
+export interface OpenStoreOptions {
+  /** Postgres URL; unset: embedded Postgres (PGlite) in `dataDir`. */
+  databaseUrl?: string;
+  /** Directory of the embedded database (created if missing). */
+  dataDir: string;
+  /** pg pool size (default DEFAULT_POOL_SIZE). */
+  poolSize?: number;
+}
+
+/** Opens the configured database and applies pending migrations; throws StoreUnavailableError if unreachable. */
+export async function openStore(options: OpenStoreOptions): Promise<EventStore> {
+  let client: SqlClient;
+  if (options.databaseUrl) {
+    client = new PgClient({ connectionString: options.databaseUrl, poolSize: options.poolSize });
+  } else {
+    const dataDir = resolve(options.dataDir);
+    await mkdir(dataDir, { recursive: true });
+    client = await PgliteClient.open(dataDir);
+  }
+  const store = new PostgresEventStore(client);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}

@@ -1,0 +1,25 @@
+// The small SQL port the store is written against, so one set of SQL runs on `pg` and on PGlite.
+// Deliberately left out: streaming, COPY, LISTEN/NOTIFY, savepoints and nested transactions.
+
+/** Runs statements; inside `SqlClient.transaction` every call shares that transaction. */
+export interface SqlExecutor {
+  /** One statement with `$n` parameters (arrays become SQL arrays); the rows it returns. */
+  query<R>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Several statements without parameters (a migration file). */
+  exec(text: string): Promise<void>;
+}
+
+/** A database handle: statements run in autocommit, or together through `transaction`. */
+export interface SqlClient extends SqlExecutor {
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Closes connections (or the embedded database). */
+  close(): Promise<void>;
+}
+
+/** The SQLSTATE (pg and PGlite) or Node system error code (ECONNREFUSED) of an unknown error. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' ? code : undefined;
+}
