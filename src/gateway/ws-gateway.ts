@@ -30,6 +30,13 @@ export interface Connection {
 export interface WsLimits {
   /** CONTRACT.md: frames over 64 KiB close the connection with 1009. */
   maxPayloadBytes: number;
+  /**
+   * What uWS itself accepts. uWS cuts a connection whose frame exceeds its own limit without a close
+   * frame (the client sees 1006), so it is set above `maxPayloadBytes` and the gateway sends 1009 for
+   * frames in between; only a frame over this hard cap is cut abruptly. Kept small because uWS
+   * buffers a whole frame per connection before the message handler runs.
+   */
+  hardPayloadBytes: number;
   /** Bytes a connection may have unsent before it is dropped as a slow consumer. */
   maxBackpressureBytes: number;
   /** Events one connection may subscribe to at once. */
@@ -42,6 +49,7 @@ export interface WsLimits {
 /** Defaults sized for seat-map clients: a snapshot of 100,000 seats is ~100 KB. */
 export const DEFAULT_WS_LIMITS: WsLimits = {
   maxPayloadBytes: 64 * 1024,
+  hardPayloadBytes: 256 * 1024,
   maxBackpressureBytes: 4 * 1024 * 1024,
   maxSubscriptions: 32,
   ratePerSecond: 2000,
@@ -80,7 +88,7 @@ export class WsGateway {
   /** Attaches `/ws` to the app and starts the stats pushes. */
   attach(): void {
     const behavior: WebSocketBehavior<Connection> = {
-      maxPayloadLength: this.limits.maxPayloadBytes,
+      maxPayloadLength: Math.max(this.limits.hardPayloadBytes, this.limits.maxPayloadBytes),
       maxBackpressure: this.limits.maxBackpressureBytes,
       closeOnBackpressureLimit: 1,
       idleTimeout: 120,
@@ -161,6 +169,11 @@ export class WsGateway {
 
   private onMessage(ws: Socket, data: ArrayBuffer, isBinary: boolean): void {
     const conn = ws.getUserData();
+    if (data.byteLength > this.limits.maxPayloadBytes) {
+      conn.closed = true;
+      ws.end(1009, 'frame too large');
+      return;
+    }
     const codec = isBinary ? msgpackCodec : jsonCodec;
     if (conn.encoding === null) this.setEncoding(ws, conn, codec.encoding);
     let value: unknown;
