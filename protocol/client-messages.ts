@@ -28,7 +28,12 @@ const Absent = Type.Optional(Type.Never({ errorMessage: EXCLUSIVE }));
 const holdBase = { eventId: EventIdSchema, holdId: Type.Optional(IdSchema) };
 
 /** `{type: "hold", eventId, seats, holdId?}`: hold these seats, all or nothing. */
-export const HoldSeatsRequestSchema = request('hold', { ...holdBase, seats: SeatIdListSchema, best: Absent, area: Absent });
+export const HoldSeatsRequestSchema = request('hold', {
+  ...holdBase,
+  seats: SeatIdListSchema,
+  best: Absent,
+  area: Absent,
+});
 /** `{type: "hold", eventId, best: {count, category?, section?, accessible?}, holdId?}`: let the server pick. */
 export const HoldBestRequestSchema = request('hold', {
   ...holdBase,

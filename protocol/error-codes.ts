@@ -64,7 +64,7 @@ export class AisleError extends Error {
   /** The contract's error code; clients branch on this, never on the message. */
   readonly code: ErrorCode;
   /** Facts to send along with the error, e.g. `{seats}` for seat_unavailable. */
-  readonly details?: AisleErrorDetails;
+  declare readonly details?: AisleErrorDetails;
 
   constructor(code: ErrorCode, message: string, details?: AisleErrorDetails, options?: { cause?: unknown }) {
     super(message, options);

@@ -22,8 +22,9 @@ export function fieldPath(pointer: string): string {
   for (const raw of pointer.slice(1).split('/')) {
     const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (INDEX.test(segment)) path += `[${segment}]`;
-    else if (IDENTIFIER.test(segment) && segment.length <= MAX_ECHO_LENGTH) path += path === '' ? segment : `.${segment}`;
-    else path += `[${quote(segment)}]`;
+    else if (IDENTIFIER.test(segment) && segment.length <= MAX_ECHO_LENGTH) {
+      path += path === '' ? segment : `.${segment}`;
+    } else path += `[${quote(segment)}]`;
   }
   return path;
 }

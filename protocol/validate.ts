@@ -90,7 +90,9 @@ function failure(message: Fields, reason: string): ClientMessageResult {
 export function parseClientMessage(value: unknown): ClientMessageResult {
   if (!isFields(value)) return { ok: false, message: 'a message must be an object' };
   const type = value.type;
-  if (typeof type !== 'string') return failure(value, type === undefined ? 'type: required' : 'type: expected a string');
+  if (typeof type !== 'string') {
+    return failure(value, type === undefined ? 'type: required' : 'type: expected a string');
+  }
   const route = ROUTES.get(type);
   if (route === undefined) return failure(value, `unknown message type ${quote(type)}`);
   const schema = route(value);
