@@ -294,7 +294,16 @@ export class EventActor {
         };
       }
     });
-    if (rejection) return rejection;
+    if (rejection) {
+      // A retry of a purchase that completed before a restart finds no hold, but its order exists.
+      if (idempotencyKey !== null && rejection.error.code === 'hold_not_found') {
+        const stored = await this.deps.store.findOrderByIdempotencyKey(this.eventId, userId, idempotencyKey);
+        if (stored && stored.status === 'confirmed') {
+          return stored.holdId === holdId ? ok(orderView(stored)) : fail('conflict', 'this idempotencyKey was used with another holdId');
+        }
+      }
+      return rejection;
+    }
     const newOrder = order as NewOrder | null;
     if (!newOrder) return fail('internal', 'purchase did not start');
     const outcome = await this.committer.submit(newOrder);
