@@ -96,19 +96,29 @@ WITH owner AS (
 )
 SELECT EXISTS (SELECT FROM owner) AS owned`;
 
+// The two conflict lookups probe the unique indexes once per batch row through LATERAL … LIMIT 1,
+// which the planner cannot turn into a join: with the stale statistics of a table that just grew
+// (an event going on sale) it otherwise hashes the whole event's rows (measured: 25-60 ms vs ~1 ms).
+
 /** $1 event id, $2 order ids, $3 seat ids (pairs) → [{order_id}] whose seat is sold to a live order. */
 export const SELECT_SEAT_CONFLICTS = `
 SELECT DISTINCT b.order_id
 FROM unnest($2::text[], $3::text[]) AS b (order_id, seat_id)
-JOIN order_seats s ON s.event_id = $1 AND s.seat_id = b.seat_id AND NOT s.voided`;
+CROSS JOIN LATERAL (
+  SELECT FROM order_seats s WHERE s.event_id = $1 AND s.seat_id = b.seat_id AND NOT s.voided LIMIT 1
+) AS sold`;
 
 /** $1 event id, $2 order ids, $3 user ids, $4 idempotency keys → [{order_id}] whose id or key exists. */
 export const SELECT_KEY_CONFLICTS = `
 SELECT b.order_id
 FROM unnest($2::text[], $3::text[], $4::text[]) AS b (order_id, user_id, idempotency_key)
-WHERE EXISTS (SELECT FROM orders o WHERE o.id = b.order_id)
-   OR EXISTS (SELECT FROM orders o WHERE o.event_id = $1 AND o.user_id = b.user_id
-                AND o.idempotency_key = b.idempotency_key)`;
+CROSS JOIN LATERAL (
+  SELECT FROM orders o WHERE o.id = b.order_id
+  UNION ALL
+  SELECT FROM orders o
+  WHERE o.event_id = $1 AND o.user_id = b.user_id AND o.idempotency_key = b.idempotency_key
+  LIMIT 1
+) AS taken`;
 
 /**
  * The columns of a StoredOrder; callers append FROM-less conditions after `FROM orders o`.

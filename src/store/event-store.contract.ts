@@ -228,6 +228,14 @@ export function eventStoreContract(createHarness: () => Promise<EventStoreHarnes
       expect(await orderCount(eventId)).toBe(0);
     });
 
+    it('reports an order that names one seat twice as seat_taken', async () => {
+      const { eventId, epoch } = await ownedEvent();
+      const order = orderFor(eventId, ['A-1-8', 'A-1-8']);
+      expect(await store.commitOrders(eventId, epoch, [orderFor(eventId, ['A-1-9']), order]))
+        .toEqual({ ok: false, reason: 'seat_taken', orderIds: [order.orderId] });
+      expect(await orderCount(eventId)).toBe(0);
+    });
+
     it('is fenced with a stale epoch and writes nothing', async () => {
       const { eventId, epoch } = await ownedEvent();
       const newer = await other.claimOwnership(eventId, 'node-b');

@@ -3,8 +3,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database';
+import type { TestDatabase } from '../../test/support/database';
 import { eventStoreContract } from './event-store.contract';
 import { StoreUnavailableError } from './event-store';
 import { openStore } from './open-store';
@@ -24,8 +25,13 @@ function borrowed(client: SqlClient): SqlClient {
 }
 
 describe('PostgresEventStore on Postgres (pg)', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  // Registered after the beforeAll above, so the database exists when the contract's harness starts.
   eventStoreContract(async () => {
-    const database = await createTestDatabase();
     const sql = new PgClient({ connectionString: database.url, poolSize: 2 });
     return {
       open: async () => new PostgresEventStore(new PgClient({ connectionString: database.url })),
@@ -37,12 +43,58 @@ describe('PostgresEventStore on Postgres (pg)', () => {
     };
   });
 
+  it('fences a commit that waited on a claim still in progress', async () => {
+    const sql = new PgClient({ connectionString: database.url, poolSize: 3 });
+    const store = new PostgresEventStore(new PgClient({ connectionString: database.url }));
+    try {
+      const eventId = 'race';
+      await store.createEvent({ id: eventId, name: 'Race', startsAt: '2030-01-01T20:00:00Z', holdTtlSeconds: 600,
+        maxSeatsPerUser: 10, categories: [], seats: [], areas: [] });
+      const epoch = await store.claimOwnership(eventId, 'node-a');
+      let finishClaim!: () => void;
+      const claimHeld = new Promise<void>((resolve) => { finishClaim = resolve; });
+      let claimed!: () => void;
+      const rowUpdated = new Promise<void>((resolve) => { claimed = resolve; });
+      // Another node's claim: the row is updated but not yet committed.
+      const claim = sql.transaction(async (tx) => {
+        await tx.query('UPDATE event_owners SET epoch = epoch + 1, node_id = $2 WHERE event_id = $1', [eventId, 'node-b']);
+        claimed();
+        await claimHeld;
+      });
+      await rowUpdated;
+      const commit = store.commitOrders(eventId, epoch, [{
+        orderId: 'race-1', eventId, userId: 'alice', holdId: 'h', seats: ['A-1'], areas: {}, total: 1,
+        idempotencyKey: null, createdAt: Date.now(),
+      }]);
+      // Wait (with a deadline) until the commit is blocked on the owner row's lock.
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const [row] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (row.n > 0) break;
+        if (Date.now() > deadline) throw new Error('commit never waited for the claim');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      finishClaim();
+      await claim;
+      expect(await commit).toEqual({ ok: false, reason: 'fenced', currentEpoch: epoch + 1 });
+      expect(await store.getOrder('race-1')).toBeNull();
+    } finally {
+      await store.close();
+      await sql.close();
+    }
+  });
+
   it('throws StoreUnavailableError when Postgres is unreachable', async () => {
     const unreachable = 'postgres://postgres@127.0.0.1:1/test';
     await expect(openStore({ databaseUrl: unreachable, dataDir: 'unused' })).rejects.toBeInstanceOf(StoreUnavailableError);
     const store = new PostgresEventStore(new PgClient({ connectionString: unreachable }));
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.loadEvent('x')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.commitOrders('x', 1, [{
+      orderId: 'o', eventId: 'x', userId: 'u', holdId: 'h', seats: ['s'], areas: {}, total: 1,
+      idempotencyKey: null, createdAt: 0,
+    }])).rejects.toBeInstanceOf(StoreUnavailableError);
     await store.close();
   });
 });

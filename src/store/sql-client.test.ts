@@ -1,0 +1,46 @@
+// Runs the SqlClient contract on pg (a fresh database) and on PGlite (in memory), and checks which pg
+// failures count as "database unavailable".
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../test/support/database';
+import { StoreUnavailableError } from './event-store';
+import { isUnavailableError, PgClient } from './pg-client';
+import { PgliteClient } from './pglite-client';
+import { sqlClientContract } from './sql-client.contract';
+
+describe('PgClient', () => {
+  sqlClientContract(async () => {
+    const database = await createTestDatabase();
+    const client = new PgClient({ connectionString: database.url, poolSize: 4 });
+    return {
+      client,
+      dispose: async () => {
+        await client.close();
+        await database.drop();
+      },
+    };
+  });
+
+  it('classifies connection failures as unavailable and statement errors as not', () => {
+    const coded = (code: string): Error => Object.assign(new Error(code), { code });
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '53100', '25006']) {
+      expect(isUnavailableError(coded(code)), code).toBe(true);
+    }
+    expect(isUnavailableError(new AggregateError([coded('ECONNREFUSED')]))).toBe(true);
+    expect(isUnavailableError(new Error('Connection terminated unexpectedly'))).toBe(true);
+    for (const code of ['23505', '42P01', '22P02', '40001']) expect(isUnavailableError(coded(code)), code).toBe(false);
+  });
+
+  it('throws StoreUnavailableError for queries and transactions when the server is unreachable', async () => {
+    const client = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:1/test' });
+    await expect(client.query('SELECT 1')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(client.transaction((tx) => tx.query('SELECT 1'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await client.close();
+  });
+});
+
+describe('PgliteClient', () => {
+  sqlClientContract(async () => {
+    const client = await PgliteClient.open();
+    return { client, dispose: () => client.close() };
+  });
+});
