@@ -89,7 +89,7 @@ export type HoldSeatsRequest = Static<typeof HoldSeatsRequestSchema>;
 export type HoldBestRequest = Static<typeof HoldBestRequestSchema>;
 /** See HoldAreaRequestSchema. */
 export type HoldAreaRequest = Static<typeof HoldAreaRequestSchema>;
-/** A hold in any of its three forms; narrow with `'seats' in m`, `'best' in m`, `'area' in m`. */
+/** A hold in any of its three forms; narrow with `m.seats !== undefined` (or `best`, `area`). */
 export type HoldRequest = HoldSeatsRequest | HoldBestRequest | HoldAreaRequest;
 /** See ReleaseRequestSchema. */
 export type ReleaseRequest = Static<typeof ReleaseRequestSchema>;

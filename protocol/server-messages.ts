@@ -81,11 +81,8 @@ export interface OrderMessage {
   status: 'confirmed';
 }
 
-/** Reply to `watch`, then pushed every second to watchers. */
-export interface StatsMessage {
-  type: 'stats';
-  rid?: Rid;
-  eventId: string;
+/** The live sales figures of one event, as `stats` carries them. */
+export interface SalesStats {
   available: number;
   held: number;
   sold: number;
@@ -94,6 +91,13 @@ export interface StatsMessage {
   ordersLastMinute: number;
   seatsSoldLastMinute: number;
   viewers: number;
+}
+
+/** Reply to `watch`, then pushed every second to watchers. */
+export interface StatsMessage extends SalesStats {
+  type: 'stats';
+  rid?: Rid;
+  eventId: string;
 }
 
 /** Reply to `ping`. */
