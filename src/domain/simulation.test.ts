@@ -175,7 +175,7 @@ class Simulation {
     const { state, now } = this;
     const before = fingerprint(state);
     const preStatus = Uint8Array.from(state.status);
-    const preHold = 'holdId' in command ? state.holds.get(command.holdId) : undefined;
+    const preHold = command.type === 'StartPurchase' ? state.holds.get(command.holdId) : undefined;
     const preExpiresAt = preHold?.expiresAt;
     const decided = decide(state, command, now);
     this.check(fingerprint(state) === before, 'decide mutated the state', command);
