@@ -115,9 +115,10 @@ export class GroupCommitter {
       return;
     }
     // A key conflict wrote nothing. Orders that were in doubt may be conflicting with themselves.
+    // A rejected order may be our own earlier attempt that did commit before a connection dropped.
     const rejected = new Set(result.orderIds);
-    const doubtful = batch.filter((p) => p.inDoubt).map((p) => p.order.orderId);
-    const alreadyDone = doubtful.length > 0 ? await this.safeCommittedAmong(doubtful) : new Set<string>();
+    const suspects = batch.filter((p) => p.inDoubt || rejected.has(p.order.orderId)).map((p) => p.order.orderId);
+    const alreadyDone = await this.safeCommittedAmong(suspects);
     const retry: Pending[] = [];
     for (const p of batch) {
       if (alreadyDone.has(p.order.orderId)) p.resolve('committed');

@@ -3,6 +3,7 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { ErrorCode } from '../../protocol';
 import { httpStatusOf } from '../../protocol';
+import { failureOf } from './failure-of';
 
 /** What a handler sees of a request (copied: uWS requests die when the callback returns). */
 export interface Request {
@@ -79,8 +80,9 @@ export function route(
         .then(
           (reply) => write(res, state, reply),
           (error: unknown) => {
-            if (error instanceof HttpError) {
-              write(res, state, { status: error.status, body: { error: { code: error.code, message: error.message } } });
+            const known = knownFailure(error);
+            if (known) {
+              write(res, state, { status: known.status, body: { error: { code: known.code, message: known.message } } });
               return;
             }
             onError(error, request);
@@ -105,6 +107,12 @@ export function route(
       run();
     });
   });
+}
+
+function knownFailure(error: unknown): { code: ErrorCode; message: string; status: number } | null {
+  if (error instanceof HttpError) return { code: error.code, message: error.message, status: error.status };
+  const failure = failureOf(error);
+  return failure && { ...failure, status: httpStatusOf(failure.code) };
 }
 
 function copyRequest(req: HttpRequest, paramCount: number): Request {

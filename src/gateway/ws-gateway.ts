@@ -9,6 +9,7 @@ import type { EventService, Failure, Outcome } from '../actor/event-service';
 import type { Auth, Identity, Role } from './auth';
 import { hasRole } from './auth';
 import type { Metrics } from '../observability/metrics';
+import { failureOf } from './failure-of';
 import { TokenBucket } from './token-bucket';
 import type { TopicFeed } from './topic-feed';
 import { diffTopic, statsTopic, userTopic } from './topic-feed';
@@ -398,6 +399,12 @@ export class WsGateway {
   }
 
   private internal(ws: Socket, codec: Codec, type: string, rid: Rid, error: unknown): void {
+    const known = failureOf(error);
+    if (known) {
+      this.deps.log.warn({ err: error, type }, 'request failed');
+      this.fail(ws, codec, type, rid, known);
+      return;
+    }
     this.deps.metrics.errors.inc({ context: `ws.${type}` });
     this.deps.log.error({ err: error, type }, 'request failed');
     // Never a stack trace to a client.
