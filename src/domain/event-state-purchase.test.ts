@@ -92,12 +92,6 @@ describe('ConfirmPurchase', () => {
     run(state, { type: 'ConfirmPurchase', holdId: 'h1' });
     expect(rejected(state, { type: 'HoldSeats', userId: 'u2', newHoldId: 'h2', seats: ['A-1-1'] }).code).toBe('seat_unavailable');
   });
-
-  it('given an unknown hold, then hold_not_found; a hold not pending, then conflict', () => {
-    const state = withHold();
-    expect(rejected(state, { type: 'ConfirmPurchase', holdId: 'h9' }).code).toBe('hold_not_found');
-    expect(rejected(state, { type: 'ConfirmPurchase', holdId: 'h1' }).code).toBe('conflict');
-  });
 });
 
 describe('FailPurchase', () => {
@@ -118,11 +112,13 @@ describe('FailPurchase', () => {
     expect(state.holds.size).toBe(0);
     expect(userCount(state, 'u1')).toBe(0);
   });
+});
 
+describe.each(['ConfirmPurchase', 'FailPurchase'] as const)('%s', (type) => {
   it('given an unknown hold, then hold_not_found; a hold not pending, then conflict', () => {
     const state = withHold();
-    expect(rejected(state, { type: 'FailPurchase', holdId: 'h9' }).code).toBe('hold_not_found');
-    expect(rejected(state, { type: 'FailPurchase', holdId: 'h1' }).code).toBe('conflict');
+    expect(rejected(state, { type, holdId: 'h9' }).code).toBe('hold_not_found');
+    expect(rejected(state, { type, holdId: 'h1' }).code).toBe('conflict');
   });
 });
 

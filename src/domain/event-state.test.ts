@@ -269,6 +269,7 @@ describe('ReleaseHold', () => {
     expect(rejected(state, { type: 'ReleaseHold', userId: 'u1', holdId: 'h1', areas: { floor: 3 } }).code).toBe('bad_request');
     expect(rejected(state, { type: 'ReleaseHold', userId: 'u1', holdId: 'h1', areas: { pit: 1 } }).code).toBe('bad_request');
     expect(rejected(state, { type: 'ReleaseHold', userId: 'u1', holdId: 'h1', areas: { floor: -1 } }).code).toBe('bad_request');
+    expect(rejected(state, { type: 'ReleaseHold', userId: 'u1', holdId: 'h1', areas: { floor: 0 } }).code).toBe('bad_request');
   });
 
   it('given duplicate seats, then bad_request', () => {

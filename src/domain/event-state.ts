@@ -375,6 +375,10 @@ function decideRelease(state: EventState, command: ReleaseHold, now: number): De
       areasLeft -= places;
     }
   }
+  // Naming only zero counts is not "nothing named" (which releases everything): refuse the empty release.
+  if (seats.length === 0 && Object.keys(areas).length === 0) {
+    return reject({ code: 'bad_request', message: 'nothing to release: every named count is 0' });
+  }
   const event: SeatsReleased = {
     type: 'SeatsReleased',
     holdId: hold.holdId,

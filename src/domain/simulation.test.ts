@@ -4,7 +4,7 @@ import { describe, it } from 'vitest';
 import { expandDefinition } from './definition';
 import { createState, decide, handle, nextExpiry } from './event-state';
 import type { EventState } from './event-state';
-import { fingerprint } from './test-scenario';
+import { fingerprint, testDefinition } from './test-scenario';
 import type { BestRequest, Command, Decision, EventDefinition } from './types';
 import { SeatStatus } from './types';
 
@@ -14,27 +14,22 @@ const USERS = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8', 'u9'];
 const START = 1_700_000_000_000;
 const TTL_MS = 60_000;
 
-/** 3 sections × 4 rows × 8 seats (section A vip, row 1 of each section accessible) + 2 areas. */
-const definition: EventDefinition = expandDefinition({
-  id: 'sim',
-  name: 'Simulation',
-  startsAt: '2030-01-01T20:00:00Z',
-  holdTtlSeconds: TTL_MS / 1000,
-  maxSeatsPerUser: 6,
-  categories: [
-    { id: 'std', name: 'Standard', price: 1000 },
-    { id: 'vip', name: 'VIP', price: 2500 },
-  ],
-  sections: [
-    { id: 'A', category: 'vip', rows: 4, seatsPerRow: 8, accessibleRows: [1] },
-    { id: 'B', category: 'std', rows: 4, seatsPerRow: 8, accessibleRows: [1] },
-    { id: 'C', category: 'std', rows: 4, seatsPerRow: 8 },
-  ],
-  areas: [
-    { id: 'floor', name: 'Floor', capacity: 6, category: 'std' },
-    { id: 'box', name: 'Box', capacity: 3, category: 'vip' },
-  ],
-});
+/** 3 sections × 4 rows × 8 seats (section A vip, row 1 of A and B accessible) + 2 areas; categories as in testDefinition. */
+const definition: EventDefinition = expandDefinition(
+  testDefinition({
+    id: 'sim',
+    holdTtlSeconds: TTL_MS / 1000,
+    sections: [
+      { id: 'A', category: 'vip', rows: 4, seatsPerRow: 8, accessibleRows: [1] },
+      { id: 'B', category: 'std', rows: 4, seatsPerRow: 8, accessibleRows: [1] },
+      { id: 'C', category: 'std', rows: 4, seatsPerRow: 8 },
+    ],
+    areas: [
+      { id: 'floor', name: 'Floor', capacity: 6, category: 'std' },
+      { id: 'box', name: 'Box', capacity: 3, category: 'vip' },
+    ],
+  }),
+);
 
 /** mulberry32: small, fast, good enough to shuffle commands reproducibly. */
 function prng(seed: number): () => number {
