@@ -1,0 +1,95 @@
+// Command-line flags of `npm run bench`.
+
+/** What a bench run does. */
+export interface BenchOptions {
+  mode: 'full' | 'quick';
+  /** Measured seconds per throughput scenario (after the warm-up). */
+  durationS: number;
+  warmupS: number;
+  /** Connections of the throughput scenarios. */
+  connections: number;
+  /** Requests in flight per connection (chains). */
+  depth: number;
+  /** Load generator worker threads. */
+  workers: number;
+  /** Write V8 CPU profiles of the servers under test to bench/results/profiles. */
+  profile: boolean;
+  /** Skip the conventional baseline (and the ratios). */
+  skipBaseline: boolean;
+  /** Connection counts of the offered-load chart; empty skips the chart. */
+  chartConnections: number[];
+  /** Viewer counts of the fan-out measurement, ascending. */
+  fanoutViewers: number[];
+}
+
+/** Modes that other issues add; asking for one before it exists is an error (exit 2). */
+const LATER_MODES = ['--cluster', '--jobs', '--render'];
+
+export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--connections <n>] [--depth <n>] [--workers <n>]
+                          [--no-baseline] [--profile]
+  --quick          a reduced run (under a minute), same JSON fields
+  --duration <s>   measured seconds per throughput scenario (default 15, quick 3)
+  --connections <n> connections of the throughput scenarios (default 200)
+  --depth <n>      requests in flight per connection, 1..8 (default 1)
+  --workers <n>    load generator threads (default 2)
+  --no-baseline    skip the conventional baseline server
+  --profile        write V8 CPU profiles of the servers to bench/results/profiles/`;
+
+/** Thrown for bad flags; `exitCode` 2 like other usage errors. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+/** Parses `argv` (without node and the script). */
+export function parseOptions(argv: string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const options: BenchOptions = {
+    mode: quick ? 'quick' : 'full',
+    durationS: quick ? 3 : 15,
+    warmupS: quick ? 1 : 3,
+    connections: 200,
+    depth: 1,
+    workers: 2,
+    profile: false,
+    skipBaseline: false,
+    chartConnections: quick ? [] : [25, 50, 100, 200, 400],
+    fanoutViewers: quick ? [10_000] : [1_000, 5_000, 10_000, 19_000],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const number = (min: number, max: number): number => {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`${flag} takes a whole number from ${min} to ${max}\n${USAGE}`);
+      return value;
+    };
+    if (LATER_MODES.includes(flag)) throw new UsageError(`${flag}: not built yet`);
+    switch (flag) {
+      case '--quick':
+        break;
+      case '--duration':
+        options.durationS = number(1, 3600);
+        break;
+      case '--connections':
+        options.connections = number(1, 5000);
+        break;
+      case '--depth':
+        options.depth = number(1, 8);
+        break;
+      case '--workers':
+        options.workers = number(1, 16);
+        break;
+      case '--no-baseline':
+        options.skipBaseline = true;
+        break;
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError(USAGE);
+      default:
+        throw new UsageError(`unknown flag ${flag}\n${USAGE}`);
+    }
+  }
+  return options;
+}
