@@ -90,20 +90,20 @@ async function givenActor(overrides: Partial<ActorDeps> = {}, holdTtlSeconds = 6
 describe('EventActor', () => {
   it('coalesces changes into one diff per tick, with seq rising by one', async () => {
     const actor = await givenActor();
-    const a = actor.hold('u1', { kind: 'seats', seats: ['s-1-1', 's-1-2'] });
-    const b = actor.hold('u2', { kind: 'seats', seats: ['s-1-3'] });
+    const a = await actor.hold('u1', { kind: 'seats', seats: ['s-1-1', 's-1-2'] });
+    const b = await actor.hold('u2', { kind: 'seats', seats: ['s-1-3'] });
     expect(a.ok && b.ok).toBe(true);
     expect(feed.diffs).toEqual([]);
     clock.advance(50);
     expect(feed.diffs).toHaveLength(1);
     expect(feed.diffs[0].diff).toMatchObject({ epoch: actor.epoch, seq: 1, changes: [[0, 1], [1, 1], [2, 1]] });
     // Held and released within one tick: viewers never see it.
-    const c = actor.hold('u3', { kind: 'seats', seats: ['s-2-1'] });
+    const c = await actor.hold('u3', { kind: 'seats', seats: ['s-2-1'] });
     if (!c.ok) throw new Error('hold failed');
-    actor.release('u3', c.value.holdId);
+    await actor.release('u3', c.value.holdId);
     clock.advance(50);
     expect(feed.diffs).toHaveLength(1);
-    actor.hold('u3', { kind: 'area', areaId: 'ga', count: 2 });
+    await actor.hold('u3', { kind: 'area', areaId: 'ga', count: 2 });
     clock.advance(50);
     expect(feed.diffs[1].diff).toMatchObject({ seq: 2, changes: [], areas: { ga: 18 } });
     const snap = actor.snapshot();
@@ -112,7 +112,7 @@ describe('EventActor', () => {
 
   it('serves snapshots as of the last diff, not ahead of it', async () => {
     const actor = await givenActor();
-    actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
+    await actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
     const before = actor.snapshot();
     expect(before.ok && [before.value.seq, before.value.status[0]]).toEqual([0, 0]);
     clock.advance(50);
@@ -122,9 +122,9 @@ describe('EventActor', () => {
 
   it('expires holds with one timer at their time and tells their owner', async () => {
     const actor = await givenActor({}, 30);
-    const held = actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
+    const held = await actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
     clock.advance(10_000);
-    const later = actor.hold('u2', { kind: 'seats', seats: ['s-1-2'] });
+    const later = await actor.hold('u2', { kind: 'seats', seats: ['s-1-2'] });
     if (!held.ok || !later.ok) throw new Error('hold failed');
     clock.advance(19_999);
     expect(feed.expiries).toEqual([]);
@@ -141,7 +141,7 @@ describe('EventActor', () => {
     const actor = await givenActor({ observer: { commitBatch: (size) => batches.push(size) } });
     const purchases = [];
     for (let i = 0; i < 5; i++) {
-      const held = actor.hold(`u${i}`, { kind: 'seats', seats: [`s-1-${i + 1}`, `s-2-${i + 1}`] });
+      const held = await actor.hold(`u${i}`, { kind: 'seats', seats: [`s-1-${i + 1}`, `s-2-${i + 1}`] });
       if (!held.ok) throw new Error(held.error.message);
       purchases.push(actor.buy(`u${i}`, held.value.holdId));
     }
@@ -158,22 +158,22 @@ describe('EventActor', () => {
 
   it('answers a repeated idempotency key with the same order, and another hold with conflict', async () => {
     const actor = await givenActor();
-    const held = actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
+    const held = await actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
     if (!held.ok) throw new Error('hold failed');
     const [first, second] = await Promise.all([actor.buy('u1', held.value.holdId, 'k'), actor.buy('u1', held.value.holdId, 'k')]);
     expect(first).toEqual(second);
-    const other = actor.hold('u1', { kind: 'seats', seats: ['s-1-2'] });
+    const other = await actor.hold('u1', { kind: 'seats', seats: ['s-1-2'] });
     if (!other.ok) throw new Error('hold failed');
     expect(await actor.buy('u1', other.value.holdId, 'k')).toMatchObject({ ok: false, error: { code: 'conflict' } });
     // The same key is the user's own: another user may use it.
-    const stranger = actor.hold('u2', { kind: 'seats', seats: ['s-1-3'] });
+    const stranger = await actor.hold('u2', { kind: 'seats', seats: ['s-1-3'] });
     if (!stranger.ok) throw new Error('hold failed');
     expect((await actor.buy('u2', stranger.value.holdId, 'k')).ok).toBe(true);
   });
 
   it('finds an idempotency key used before a restart', async () => {
     const actor = await givenActor();
-    const held = actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
+    const held = await actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
     if (!held.ok) throw new Error('hold failed');
     const first = await actor.buy('u1', held.value.holdId, 'again');
     const restarted = await new ActorRegistry(deps()).get(actor.eventId);
@@ -183,12 +183,12 @@ describe('EventActor', () => {
 
   it('stops and answers moved once another node claimed the event (fencing)', async () => {
     const actor = await givenActor();
-    const held = actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
+    const held = await actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
     if (!held.ok) throw new Error('hold failed');
     await store.claimOwnership(actor.eventId, 'another-node');
     expect(await actor.buy('u1', held.value.holdId)).toMatchObject({ ok: false, error: { code: 'moved' } });
     expect(actor.isStopped).toBe(true);
-    expect(actor.hold('u2', { kind: 'seats', seats: ['s-1-2'] })).toMatchObject({ ok: false, error: { code: 'moved' } });
+    expect(await actor.hold('u2', { kind: 'seats', seats: ['s-1-2'] })).toMatchObject({ ok: false, error: { code: 'moved' } });
     const page = await store.listOrders(actor.eventId, null, 10);
     expect(page.orders).toEqual([]);
   });
@@ -199,7 +199,7 @@ describe('EventActor', () => {
       down ? Promise.reject(new StoreUnavailableError('connection refused')) : store.commitOrders(...args),
     );
     const actor = await givenActor({ store: flaky, commit: { maxBatch: 100, maxInFlight: 1, retryForMs: 300 } });
-    const held = actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
+    const held = await actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
     if (!held.ok) throw new Error('hold failed');
     const pending = actor.buy('u1', held.value.holdId);
     // Retries back off on the manual clock; run them until the deadline passes.
@@ -208,7 +208,7 @@ describe('EventActor', () => {
       clock.advance(50);
     }
     expect(await pending).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-    expect(actor.extend('u1', held.value.holdId).ok).toBe(true);
+    expect((await actor.extend('u1', held.value.holdId)).ok).toBe(true);
     down = false;
     const bought = await actor.buy('u1', held.value.holdId);
     expect(bought.ok).toBe(true);
@@ -220,7 +220,7 @@ describe('EventActor', () => {
       failures-- > 0 ? Promise.reject(new StoreUnavailableError('connection reset')) : store.commitOrders(...args),
     );
     const actor = await givenActor({ store: flaky });
-    const held = actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
+    const held = await actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
     if (!held.ok) throw new Error('hold failed');
     const pending = actor.buy('u1', held.value.holdId);
     for (let i = 0; i < 10; i++) {
@@ -233,14 +233,14 @@ describe('EventActor', () => {
   it('blocks and unblocks seats, persisting them, and cancels orders', async () => {
     const actor = await givenActor();
     expect(await actor.block(['s-2-9', 's-2-10'], true)).toEqual({ ok: true, value: { seats: ['s-2-9', 's-2-10'] } });
-    expect(actor.hold('u1', { kind: 'seats', seats: ['s-2-9'] })).toMatchObject({ ok: false, error: { code: 'seat_unavailable' } });
-    const held = actor.hold('u1', { kind: 'seats', seats: ['s-2-1'] });
+    expect(await actor.hold('u1', { kind: 'seats', seats: ['s-2-9'] })).toMatchObject({ ok: false, error: { code: 'seat_unavailable' } });
+    const held = await actor.hold('u1', { kind: 'seats', seats: ['s-2-1'] });
     if (!held.ok) throw new Error('hold failed');
     expect(await actor.block(['s-2-1'], true)).toMatchObject({ ok: false, error: { code: 'conflict' } });
     const order = await actor.buy('u1', held.value.holdId);
     if (!order.ok) throw new Error('buy failed');
     expect(await actor.cancelOrder(order.value.orderId)).toEqual({ ok: true, value: { orderId: order.value.orderId } });
-    expect(actor.hold('u2', { kind: 'seats', seats: ['s-2-1'] }).ok).toBe(true);
+    expect((await actor.hold('u2', { kind: 'seats', seats: ['s-2-1'] })).ok).toBe(true);
     const restored = await store.loadEvent(actor.eventId);
     expect(restored?.blocked.sort()).toEqual([18, 19]);
     expect(restored?.orders).toEqual([]);

@@ -4,6 +4,8 @@
 import type { Clock, TimerHandle } from './clock';
 import type { CommitOutcome } from './group-commit';
 import { GroupCommitter } from './group-commit';
+import { HoldReplicator } from './hold-replicator';
+import type { HoldJournal } from '../cluster/hold-journal';
 import type {
   DiffPush,
   EventFeed,
@@ -29,7 +31,7 @@ import {
   seatCounts,
 } from '../domain';
 import type { EventState } from '../domain';
-import type { Command, DomainEvent, EventDefinition, EventRestore } from '../domain/types';
+import type { Command, DomainEvent, EventDefinition, EventRestore, HoldSnapshot, SeatsHeld } from '../domain/types';
 import { SeatStatus } from '../domain/types';
 import type { EventStore, NewOrder, StoredOrder } from '../store/event-store';
 
@@ -55,6 +57,8 @@ export interface ActorDeps {
   nodeId: string;
   tickMs: number;
   commit: { maxBatch: number; maxInFlight: number; retryForMs: number };
+  /** Where holds are replicated before they are acknowledged (cluster mode); none: memory only. */
+  journal?: HoldJournal;
   observer?: ActorObserver;
 }
 
@@ -92,6 +96,13 @@ export class EventActor {
   private readonly minuteSeats = new Int32Array(MINUTE_BUCKETS);
   private readonly minuteStamp = new Float64Array(MINUTE_BUCKETS);
   private stopped: Failure | null = null;
+  /** While set, client commands are refused with `moved` (handing off); purchases in flight finish. */
+  private draining = false;
+  /** The lease is only trusted until then (epoch ms); past it, client commands get `unavailable`. */
+  private leaseUntil = Infinity;
+  private readonly replicator: HoldReplicator | null;
+  /** Last time a client command reached this actor (for passivation of idle actors). */
+  lastActivity: number;
 
   constructor(
     restore: EventRestore,
@@ -119,7 +130,44 @@ export class EventActor {
         onError: (error) => deps.observer?.error?.(error, 'commit'),
       },
     );
+    this.replicator = deps.journal
+      ? new HoldReplicator(deps.journal, this.eventId, epoch, (error) => deps.observer?.error?.(error, 'journal'))
+      : null;
+    this.lastActivity = deps.clock.now();
     this.armExpiry();
+  }
+
+  /** Trusts the ownership lease until `until` (epoch ms); set by the ownership manager on each renewal. */
+  setLeaseUntil(until: number): void {
+    this.leaseUntil = until;
+  }
+
+  /** The holds now live, for rewriting a lost journal. */
+  liveHolds(): HoldSnapshot[] {
+    const holds: HoldSnapshot[] = [];
+    for (const holdId of this.state.holds.keys()) {
+      const hold = getHold(this.state, holdId);
+      if (hold) holds.push(hold);
+    }
+    return holds;
+  }
+
+  /** Writes every live hold to the journal again (after the journal was lost and claimed anew). */
+  async rewriteJournal(): Promise<boolean> {
+    if (!this.replicator) return true;
+    return (await this.replicator.rewriteAll(this.liveHolds())) === 'ok';
+  }
+
+  /**
+   * Hands the event off: refuses new client commands with `moved`, lets purchases in flight commit,
+   * waits for hold replication, publishes the last diff, then stops.
+   */
+  async handOff(): Promise<void> {
+    this.draining = true;
+    while (this.committer.depth > 0) await new Promise((r) => setTimeout(r, 5));
+    await this.replicator?.barrier();
+    this.flushDiff();
+    this.stop({ code: 'moved', message: 'this event moved to another node; retry' });
   }
 
   /** True once the actor stopped serving (fenced or handed off). */
@@ -129,8 +177,22 @@ export class EventActor {
 
   // ------------------------------------------------------------------ commands
 
+  /** Why a client command cannot be taken now, or null. */
+  private refusal(): Refused | null {
+    if (this.stopped) return refused(this.stopped);
+    if (this.draining) return refused({ code: 'moved', message: 'this event is moving to another node; retry' });
+    const now = this.deps.clock.now();
+    if (now > this.leaseUntil) {
+      return refused({ code: 'unavailable', message: 'ownership of this event cannot be confirmed; retry shortly' });
+    }
+    this.lastActivity = now;
+    return null;
+  }
+
   /** Holds seats, the best seats or GA places, in a new hold or added to `holdId`. */
-  hold(userId: string, request: HoldRequest, holdId?: string): Outcome<HeldView> {
+  hold(userId: string, request: HoldRequest, holdId?: string): Outcome<HeldView> | Promise<Outcome<HeldView>> {
+    const refusal = this.refusal();
+    if (refusal) return refusal;
     const newHoldId = this.deps.ids.holdId();
     const command: Command =
       request.kind === 'seats'
@@ -138,29 +200,66 @@ export class EventActor {
         : request.kind === 'best'
           ? { type: 'HoldBest', userId, newHoldId, holdId, best: request.best }
           : { type: 'HoldArea', userId, newHoldId, holdId, areaId: request.areaId, count: request.count };
-    const rejection = this.run(command);
+    let added: SeatsHeld | null = null;
+    const rejection = this.run(command, (event) => {
+      if (event.type === 'SeatsHeld') added = event;
+    });
     if (rejection) return rejection;
-    return ok(this.heldView(holdId ?? newHoldId));
+    const id = holdId ?? newHoldId;
+    if (!this.replicator) return ok(this.heldView(id));
+    return this.afterReplication(() => ok(this.heldView(id)), () => {
+      // Not replicated: take back exactly what this command added, so a refusal changed nothing.
+      const event = added as SeatsHeld | null;
+      if (!event) return;
+      const seats = event.seats.map((i) => this.seatId(i));
+      this.run({ type: 'ReleaseHold', userId, holdId: id, ...(event.created ? {} : { seats, areas: event.areas }) });
+    });
   }
 
   /** Releases named seats and places of a hold, or all of it. */
-  release(userId: string, holdId: string, seats?: string[], areas?: Record<string, number>): Outcome<ReleasedView> {
+  release(
+    userId: string,
+    holdId: string,
+    seats?: string[],
+    areas?: Record<string, number>,
+  ): Outcome<ReleasedView> | Promise<Outcome<ReleasedView>> {
+    const refusal = this.refusal();
+    if (refusal) return refusal;
     let released: ReleasedView = { holdId, seats: [], areas: {} };
     const rejection = this.run({ type: 'ReleaseHold', userId, holdId, seats, areas }, (event) => {
       if (event.type === 'SeatsReleased') {
         released = { holdId, seats: event.seats.map((i) => this.seatId(i)), areas: event.areas };
       }
     });
-    return rejection ?? ok(released);
+    if (rejection) return rejection;
+    return this.replicator ? this.afterReplication(() => ok(released)) : ok(released);
   }
 
   /** Extends a hold's expiry. */
-  extend(userId: string, holdId: string): Outcome<HeldView> {
-    return this.run({ type: 'ExtendHold', userId, holdId }) ?? ok(this.heldView(holdId));
+  extend(userId: string, holdId: string): Outcome<HeldView> | Promise<Outcome<HeldView>> {
+    const refusal = this.refusal();
+    if (refusal) return refusal;
+    const rejection = this.run({ type: 'ExtendHold', userId, holdId });
+    if (rejection) return rejection;
+    return this.replicator ? this.afterReplication(() => ok(this.heldView(holdId))) : ok(this.heldView(holdId));
+  }
+
+  /** Answers once this command's hold changes are in the journal; `undo` runs if they never get there. */
+  private async afterReplication<T>(answer: () => Outcome<T>, undo?: () => void): Promise<Outcome<T>> {
+    const outcome = await this.replicator!.barrier();
+    if (outcome === 'ok') return answer();
+    if (outcome === 'fenced') {
+      this.stop({ code: 'moved', message: 'this event moved to another node; retry' });
+      return fail('moved', 'this event moved to another node; retry');
+    }
+    undo?.();
+    return fail('unavailable', 'the hold could not be made safe against a node failure; nothing was changed');
   }
 
   /** Buys a hold; resolves only after the order is committed (or definitely is not). */
   buy(userId: string, holdId: string, idempotencyKey?: string): Promise<Outcome<OrderView>> {
+    const refusal = this.refusal();
+    if (refusal) return Promise.resolve(refusal);
     if (idempotencyKey === undefined) return this.purchase(userId, holdId, null);
     const key = `${userId}\0${idempotencyKey}`;
     const earlier = this.idempotency.get(key);
@@ -181,14 +280,16 @@ export class EventActor {
 
   /** Staff: pause or resume sales. */
   async setSales(open: boolean): Promise<Outcome<{ open: boolean }>> {
-    if (this.stopped) return { ok: false, error: this.stopped };
+    const refusal = this.refusal();
+    if (refusal) return refusal;
     await this.deps.store.setSales(this.eventId, open ? 'open' : 'paused');
     return this.run({ type: 'SetSales', open }) ?? ok({ open });
   }
 
   /** Staff: block or unblock seats. Decided first so a refused request writes nothing. */
   async block(seats: string[], blocked: boolean): Promise<Outcome<{ seats: string[] }>> {
-    if (this.stopped) return { ok: false, error: this.stopped };
+    const refusal = this.refusal();
+    if (refusal) return refusal;
     // Decide without applying, persist, then apply: the store write is the slow part.
     const probe = this.run({ type: 'BlockSeats', seats, blocked }, undefined, true);
     if (probe) return probe;
@@ -202,7 +303,8 @@ export class EventActor {
 
   /** Staff: cancel a confirmed order; its seats come back on sale. */
   async cancelOrder(orderId: string): Promise<Outcome<{ orderId: string }>> {
-    if (this.stopped) return { ok: false, error: this.stopped };
+    const refusal = this.refusal();
+    if (refusal) return refusal;
     const probe = this.run({ type: 'CancelOrder', orderId }, undefined, true);
     if (probe) return probe;
     const result = await this.deps.store.cancelOrder(this.eventId, this.epoch, orderId);
@@ -374,13 +476,19 @@ export class EventActor {
     switch (event.type) {
       case 'SeatsHeld':
         this.mark(event.seats, SeatStatus.Held, event.areas);
+        this.journal(event.holdId);
         break;
       case 'SeatsReleased':
         this.mark(event.seats, SeatStatus.Available, event.areas);
+        this.journal(event.holdId);
         if (event.reason === 'expired') this.deps.feed.expired(event.userId, this.eventId, event.holdId);
+        break;
+      case 'HoldExtended':
+        this.journal(event.holdId);
         break;
       case 'OrderConfirmed': {
         this.mark(event.seats, SeatStatus.Sold, event.areas);
+        this.journal(event.holdId);
         this.revenue += event.total;
         const bucket = Math.floor(now / 1000) % MINUTE_BUCKETS;
         const second = Math.floor(now / 1000) * 1000;
@@ -399,7 +507,6 @@ export class EventActor {
       case 'SeatsBlocked':
         this.mark(event.seats, event.blocked ? SeatStatus.Blocked : SeatStatus.Available, {});
         break;
-      case 'HoldExtended':
       case 'PurchaseStarted':
       case 'PurchaseFailed':
       case 'SalesChanged':
@@ -409,6 +516,14 @@ export class EventActor {
         throw new Error(`unhandled event ${(never as DomainEvent).type}`);
       }
     }
+  }
+
+  /** Records the hold's current state (or its end) for replication. */
+  private journal(holdId: string): void {
+    if (!this.replicator) return;
+    const hold = getHold(this.state, holdId);
+    if (hold) this.replicator.upsert(hold);
+    else this.replicator.delete(holdId);
   }
 
   private mark(seats: number[], status: number, areas: Record<string, number>): void {
