@@ -1,14 +1,49 @@
-// Finds or activates the actor of an event. Activation loads the event from the store and claims a
-// new ownership epoch, so a previous owner's late commits are refused.
+// Finds or activates the actor of an event. Activation first claims a new ownership epoch in Postgres
+// (fencing any commit of a previous owner), then loads the event as it is after that claim, so no
+// order committed by a predecessor can be missing from the new actor's state.
+import type { HoldSnapshot } from '../domain/types';
+import { errorCode } from '../store/sql-client';
 import type { ActorDeps } from './event-actor';
 import { EventActor } from './event-actor';
+
+/** Postgres foreign_key_violation: the claim named an event that does not exist. */
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/** What decides whether and how this node may activate an event (leases, replicated holds). */
+export interface ActivationPolicy {
+  /** Resolves true once this node may activate `eventId` (holds its lease); false: someone else may. */
+  acquire(eventId: string): Promise<boolean>;
+  /** Gives back what `acquire` took, when activation does not go ahead. */
+  abandon(eventId: string): Promise<void>;
+  /** After the epoch is claimed: the holds to restore, or null if a newer epoch exists (we are fenced). */
+  restoreHolds(eventId: string, epoch: number): Promise<HoldSnapshot[] | null>;
+}
+
+/** Single node: always ours, holds are not replicated. */
+export const SOLE_OWNER: ActivationPolicy = {
+  acquire: async () => true,
+  abandon: async () => undefined,
+  restoreHolds: async () => [],
+};
+
+/** Raised when activation is refused because another node owns (or is taking) the event. */
+export class NotOwnerError extends Error {
+  readonly code = 'moved';
+  constructor(eventId: string) {
+    super(`event ${eventId} is owned by another node`);
+    this.name = 'NotOwnerError';
+  }
+}
 
 /** The actors this process owns, activated on first use. */
 export class ActorRegistry {
   private readonly active = new Map<string, EventActor>();
   private readonly activating = new Map<string, Promise<EventActor | null>>();
 
-  constructor(private readonly deps: ActorDeps) {}
+  constructor(
+    private readonly deps: ActorDeps,
+    private readonly policy: ActivationPolicy = SOLE_OWNER,
+  ) {}
 
   /** The running actor, without waiting (the hot path), or undefined. */
   peek(eventId: string): EventActor | undefined {
@@ -19,6 +54,7 @@ export class ActorRegistry {
   get(eventId: string): Promise<EventActor | null> {
     const running = this.active.get(eventId);
     if (running && !running.isStopped) return Promise.resolve(running);
+    if (running) this.active.delete(eventId);
     let pending = this.activating.get(eventId);
     if (!pending) {
       pending = this.activate(eventId).finally(() => this.activating.delete(eventId));
@@ -32,17 +68,37 @@ export class ActorRegistry {
     return [...this.active.values()];
   }
 
-  /** Forgets a stopped actor so the next command reactivates it from the store. */
+  /** Forgets an actor so the next command reactivates it from the store. */
   evict(actor: EventActor): void {
     if (this.active.get(actor.eventId) === actor) this.active.delete(actor.eventId);
   }
 
   private async activate(eventId: string): Promise<EventActor | null> {
-    const restore = await this.deps.store.loadEvent(eventId);
-    if (!restore) return null;
-    const epoch = await this.deps.store.claimOwnership(eventId, this.deps.nodeId);
-    const actor = new EventActor(restore, epoch, this.deps);
-    this.active.set(eventId, actor);
-    return actor;
+    if (!(await this.policy.acquire(eventId))) throw new NotOwnerError(eventId);
+    try {
+      let epoch: number;
+      try {
+        epoch = await this.deps.store.claimOwnership(eventId, this.deps.nodeId);
+      } catch (error) {
+        if (errorCode(error) === FOREIGN_KEY_VIOLATION) {
+          await this.policy.abandon(eventId);
+          return null;
+        }
+        throw error;
+      }
+      const restore = await this.deps.store.loadEvent(eventId);
+      if (!restore) {
+        await this.policy.abandon(eventId);
+        return null;
+      }
+      const holds = await this.policy.restoreHolds(eventId, epoch);
+      if (holds === null) throw new NotOwnerError(eventId);
+      const actor = new EventActor({ ...restore, holds }, epoch, this.deps);
+      this.active.set(eventId, actor);
+      return actor;
+    } catch (error) {
+      await this.policy.abandon(eventId).catch(() => undefined);
+      throw error;
+    }
   }
 }
