@@ -115,6 +115,9 @@ class SeatCommands {
       definition.seats.map((s) => s.id),
       definition.seats.map((s) => prices.get(s.category) ?? 0),
     ]);
+    // A real deployment has statistics: without them the planner may walk the primary key over a
+    // whole event to find one hold's seats instead of using seats_hold.
+    await this.pool.query('ANALYZE seats');
     return definition.seats.length;
   }
 }

@@ -6,7 +6,7 @@ import { monotonicMs } from './load-job';
 import type { Percentiles } from '../stats';
 import { concatSamples, percentiles, round } from '../stats';
 import type { CpuSample, CpuUse } from '../system/proc-stats';
-import { cpuBetween, sampleCpu } from '../system/proc-stats';
+import { cpuBetween, machineBusyShare, sampleCpu } from '../system/proc-stats';
 
 /** One load run. */
 export interface LoadRun {
@@ -21,6 +21,8 @@ export interface LoadRun {
   workers: number;
   /** The server process whose CPU is read at the window's edges. */
   serverPid: number;
+  /** Longest wait for the machine to be quiet (other processes' CPU) before starting. */
+  quietWaitMs: number;
 }
 
 /** What a run measured. */
@@ -39,6 +41,8 @@ export interface LoadStats {
   exhaustedChains: number;
   unanswered: number;
   cpu: CpuUse;
+  /** Share of the machine busy just before the run (after waiting up to quietWaitMs for it to drop). */
+  busyBeforeStart: number;
 }
 
 /** Gives up on a worker that cannot open its connections in this time. */
@@ -46,8 +50,23 @@ const CONNECT_TIMEOUT_MS = 120_000;
 /** Lead time between `go` and the first request, so every worker starts together. */
 const START_LEAD_MS = 50;
 
+/** The machine counts as quiet below this busy share (the server under test idles meanwhile). */
+const QUIET_BUSY_SHARE = 0.15;
+/** How long each quiet check samples. */
+const QUIET_SAMPLE_MS = 250;
+
+/** Waits until the machine is quiet or `maxMs` passed; returns the last busy share seen. */
+async function waitForQuiet(maxMs: number): Promise<number> {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const busy = await machineBusyShare(QUIET_SAMPLE_MS);
+    if (busy < QUIET_BUSY_SHARE || Date.now() >= deadline) return round(busy);
+  }
+}
+
 /** Runs `run` and returns its figures. */
 export async function runLoad(run: LoadRun): Promise<LoadStats> {
+  const busyBeforeStart = await waitForQuiet(run.quietWaitMs);
   const shares: ConnectionPlan[][] = Array.from({ length: run.workers }, () => []);
   run.connections.forEach((plan, i) => shares[i % run.workers].push(plan));
   const workers = shares
@@ -71,7 +90,7 @@ export async function runLoad(run: LoadRun): Promise<LoadStats> {
     for (const worker of workers) worker.postMessage({ type: 'go', startAt });
     const window = measureCpu(run.serverPid, startAt + run.warmupMs, run.durationMs);
     const results = await Promise.all(reports.map((r) => r.done));
-    return summarize(run, results, await window);
+    return summarize(run, results, await window, busyBeforeStart);
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
@@ -132,7 +151,7 @@ function sleepUntil(at: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, at - monotonicMs())));
 }
 
-function summarize(run: LoadRun, results: LoadResult[], cpu: CpuUse): LoadStats {
+function summarize(run: LoadRun, results: LoadResult[], cpu: CpuUse, busyBeforeStart: number): LoadStats {
   const completed = results.reduce((n, r) => n + r.completed, 0);
   const errors: Record<string, number> = {};
   for (const r of results) for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
@@ -149,5 +168,6 @@ function summarize(run: LoadRun, results: LoadResult[], cpu: CpuUse): LoadStats 
     exhaustedChains: results.reduce((n, r) => n + r.exhaustedChains, 0),
     unanswered: results.reduce((n, r) => n + r.unanswered, 0),
     cpu,
+    busyBeforeStart,
   };
 }

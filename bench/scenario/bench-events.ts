@@ -54,3 +54,23 @@ export async function createEvents(baseUrl: string, adminToken: string, events: 
     if (res.status !== 201) throw new Error(`creating ${event.id} at ${baseUrl}: ${res.status} ${await res.text()}`);
   }
 }
+
+/** The events of the throughput scenarios on one server. */
+export interface ThroughputEvents {
+  /** The hot event of hold + release (and of the offered-load sweep). */
+  hot: BenchEvent;
+  /** The "100 events" scenario. */
+  spread: BenchEvent[];
+  /** Purchase events, bought through one after the other. */
+  purchase: BenchEvent[];
+}
+
+/** Events for up to `chains` hold chains and `purchaseSeats` purchases; ids start with `prefix`. */
+export function planThroughputEvents(prefix: string, chains: number, spreadEvents: number, purchaseSeats: number): ThroughputEvents {
+  const purchaseEvents = Math.max(1, Math.ceil(purchaseSeats / MAX_EVENT_SEATS));
+  return {
+    hot: benchEvent(`${prefix}-hot`, chains),
+    spread: Array.from({ length: spreadEvents }, (_, i) => benchEvent(`${prefix}-e${i}`, Math.ceil(chains / Math.max(1, spreadEvents)))),
+    purchase: Array.from({ length: purchaseEvents }, (_, i) => benchEvent(`${prefix}-buy${i}`, MAX_EVENT_SEATS, PURCHASE_SEATS_PER_USER)),
+  };
+}

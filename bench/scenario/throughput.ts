@@ -13,6 +13,8 @@ export interface LoadSettings {
   warmupMs: number;
   durationMs: number;
   workers: number;
+  /** Longest wait for other processes to leave the CPUs before a run. */
+  quietWaitMs: number;
 }
 
 /** Runs the scenarios of one server; `users` prefixes its user ids so servers never share users. */
@@ -58,6 +60,7 @@ export class ThroughputScenarios {
       durationMs: this.settings.durationMs,
       workers: this.settings.workers,
       serverPid: this.server.pid,
+      quietWaitMs: this.settings.quietWaitMs,
     });
   }
 }

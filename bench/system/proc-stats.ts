@@ -76,6 +76,8 @@ export interface CpuUse {
   serverCores: number;
   benchCores: number;
   postgresCores: number;
+  /** Cores busy with anything else on the machine (other users' builds and tests): noise. */
+  otherCores: number;
   machineBusyPct: number;
 }
 
@@ -83,11 +85,24 @@ export interface CpuUse {
 export function cpuBetween(a: CpuSample, b: CpuSample, wallMs: number): CpuUse {
   const round = (x: number): number => Math.round(x * 100) / 100;
   const total = b.machine.total - a.machine.total;
+  const busyCores = ((b.machine.busy - a.machine.busy) * 1000) / TICKS_PER_SECOND / wallMs;
+  const server = (b.serverMs - a.serverMs) / wallMs;
+  const bench = (b.benchMs - a.benchMs) / wallMs;
+  const postgres = (b.postgresMs - a.postgresMs) / wallMs;
   return {
     serverMs: b.serverMs - a.serverMs,
-    serverCores: round((b.serverMs - a.serverMs) / wallMs),
-    benchCores: round((b.benchMs - a.benchMs) / wallMs),
-    postgresCores: round((b.postgresMs - a.postgresMs) / wallMs),
+    serverCores: round(server),
+    benchCores: round(bench),
+    postgresCores: round(postgres),
+    otherCores: round(Math.max(0, busyCores - server - bench - postgres)),
     machineBusyPct: total > 0 ? Math.round(((b.machine.busy - a.machine.busy) / total) * 100) : 0,
   };
+}
+
+/** The machine's busy share (0..1) over the next `ms`. */
+export async function machineBusyShare(ms: number): Promise<number> {
+  const a = machineJiffies();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const b = machineJiffies();
+  return b.total > a.total ? (b.busy - a.busy) / (b.total - a.total) : 0;
 }

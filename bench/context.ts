@@ -1,0 +1,94 @@
+// What every phase of a bench run shares: options, the signing secret, load settings, progress output,
+// and the servers and databases to tear down at the end.
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from '../test/support/database';
+import { Auth } from '../src/gateway/auth';
+import type { LoadStats } from './load/load-driver';
+import type { BenchOptions } from './options';
+import type { Shape } from './scenario/plans';
+import type { LoadSettings } from './scenario/throughput';
+import type { BenchServer } from './system/server-process';
+import { startBenchServer } from './system/server-process';
+
+/** Where results, the chart and profiles go. */
+export const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+/** Longest waits for a quiet machine before each run: the machine is shared with builds and tests. */
+const QUICK_QUIET_WAIT_MS = 2_000;
+const FULL_QUIET_WAIT_MS = 20_000;
+/** Other processes' CPU in a measured window above which its figures are flagged as noisy. */
+const NOISY_OTHER_CORES = 0.15;
+
+/** Shared state of one bench run. */
+export class BenchContext {
+  /** What was missed or reduced, for the JSON and the printout. */
+  readonly notes: string[] = [];
+  readonly settings: LoadSettings;
+  readonly shape: Shape;
+  private readonly cleanups: Array<() => Promise<void>> = [];
+
+  private constructor(
+    readonly options: BenchOptions,
+    private readonly secret: string,
+    readonly auth: Auth,
+    readonly adminToken: string,
+  ) {
+    this.settings = {
+      warmupMs: options.warmupS * 1000,
+      durationMs: options.durationS * 1000,
+      workers: options.workers,
+      quietWaitMs: options.mode === 'quick' ? QUICK_QUIET_WAIT_MS : FULL_QUIET_WAIT_MS,
+    };
+    this.shape = { connections: options.connections, depth: options.depth };
+  }
+
+  /** A context with a fresh AUTH_SECRET shared by the bench and its servers. */
+  static async create(options: BenchOptions): Promise<BenchContext> {
+    const secret = randomBytes(24).toString('hex');
+    const auth = Auth.create(secret);
+    return new BenchContext(options, secret, auth, await auth.sign({ userId: 'bench-admin', role: 'admin' }));
+  }
+
+  /** Starts `script` against a fresh Postgres database, as a user would: DATABASE_URL and AUTH_SECRET. */
+  async startServer(name: string, script: string, env: Record<string, string> = {}): Promise<BenchServer> {
+    const db = await createTestDatabase();
+    this.cleanups.push(() => db.drop());
+    this.log(`starting ${name}`);
+    const nodeArgs = this.options.profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}profiles`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
+      : [];
+    const server = await startBenchServer({ name, script, env: { DATABASE_URL: db.url, AUTH_SECRET: this.secret, ...env }, nodeArgs });
+    this.cleanups.push(() => server.stop());
+    return server;
+  }
+
+  /** Runs `fn` at the end of the run, before what was deferred earlier. */
+  defer(fn: () => Promise<void>): void {
+    this.cleanups.push(fn);
+  }
+
+  /** Stops servers and drops databases, newest first. */
+  async cleanup(): Promise<void> {
+    for (const fn of this.cleanups.reverse()) await fn().catch((error: unknown) => this.log(`cleanup failed: ${String(error)}`));
+    this.cleanups.length = 0;
+  }
+
+  /** A progress line on stderr. */
+  log(message: string): void {
+    process.stderr.write(`[bench] ${message}\n`);
+  }
+
+  /** A progress line for a finished load run. */
+  logRun(name: string, s: LoadStats): void {
+    const errors = Object.keys(s.errors).length > 0 ? ` errors ${JSON.stringify(s.errors)}` : '';
+    this.log(
+      `${name}: ${s.opsPerSec.toLocaleString('en-US')}/s p50 ${s.latency.p50} p99 ${s.latency.p99} p999 ${s.latency.p999} ms; ` +
+        `cpu cores: server ${s.cpu.serverCores} bench ${s.cpu.benchCores} postgres ${s.cpu.postgresCores} ` +
+        `other ${s.cpu.otherCores}, machine ${s.cpu.machineBusyPct}% busy${errors}`,
+    );
+    if (s.cpu.otherCores > NOISY_OTHER_CORES) {
+      this.notes.push(`${name}: other processes used ${s.cpu.otherCores} cores during the window (noisy)`);
+    }
+  }
+}

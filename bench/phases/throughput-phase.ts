@@ -1,0 +1,78 @@
+// The throughput scenarios of one server, from its start to its stop: hold + release on one hot event,
+// optionally ping, 100 events and an offered-load sweep, and purchases.
+import type { BenchContext } from '../context';
+import type { LoadStats } from '../load/load-driver';
+import type { ThroughputEvents } from '../scenario/bench-events';
+import { createEvents, planThroughputEvents } from '../scenario/bench-events';
+import { purchaseCapacity } from '../scenario/plans';
+import { ThroughputScenarios } from '../scenario/throughput';
+import type { BenchServer } from '../system/server-process';
+
+/** Which scenarios a server gets and how its purchase events are sized. */
+export interface ThroughputPlan {
+  /** Short name used in event ids, user ids and progress lines. */
+  name: string;
+  /** The highest purchase rate it could reach here: purchase events hold that × the run's seconds. */
+  maxPurchasesPerSec: number;
+  ping: boolean;
+  spreadEvents: number;
+}
+
+/** What one server measured. */
+export interface ThroughputFigures {
+  ping: LoadStats | null;
+  hold: LoadStats;
+  spread: LoadStats | null;
+  purchase: LoadStats;
+  /** Hold + release at each of the options' chart connection counts. */
+  sweep: LoadStats[];
+}
+
+/** Creates the events of `plan` on `server` and runs its scenarios. */
+export async function measureThroughput(ctx: BenchContext, server: BenchServer, plan: ThroughputPlan): Promise<ThroughputFigures> {
+  const { options, shape } = ctx;
+  const chains = Math.max(options.connections, ...options.chartConnections) * options.depth;
+  const seconds = options.warmupS + options.durationS;
+  const events: ThroughputEvents = planThroughputEvents(plan.name, chains, plan.spreadEvents, seconds * plan.maxPurchasesPerSec);
+  const started = Date.now();
+  await createEvents(server.url, ctx.adminToken, [events.hot, ...events.spread, ...events.purchase]);
+  ctx.log(`${plan.name}: created ${1 + events.spread.length + events.purchase.length} events in ${Date.now() - started} ms`);
+
+  const scenarios = new ThroughputScenarios(server, ctx.auth, plan.name, ctx.settings);
+  let ping: LoadStats | null = null;
+  if (plan.ping) {
+    ping = await scenarios.ping(shape);
+    ctx.logRun(`${plan.name} ping`, ping);
+  }
+  const hold = await scenarios.hold(shape, [events.hot]);
+  ctx.logRun(`${plan.name} hold+release, one hot event`, hold);
+  let spread: LoadStats | null = null;
+  if (plan.spreadEvents > 0) {
+    spread = await scenarios.hold(shape, events.spread);
+    ctx.logRun(`${plan.name} hold+release, ${plan.spreadEvents} events`, spread);
+  }
+  const purchase = await scenarios.purchase(shape, events.purchase, 0);
+  ctx.logRun(`${plan.name} purchases (latency: the buy step)`, purchase);
+  ctx.log(`  ${plan.name} purchase, hold sent → order received: p99 ${purchase.totalLatency.p99} ms`);
+  if (purchase.exhaustedChains > 0) {
+    ctx.notes.push(`${plan.name} purchases: ${purchase.exhaustedChains} chains ran out of seats (${purchaseCapacity(events.purchase)} planned)`);
+  }
+  const sweep: LoadStats[] = [];
+  for (const connections of options.chartConnections) {
+    const run = await scenarios.hold({ connections, depth: options.depth }, [events.hot]);
+    ctx.logRun(`${plan.name} hold+release at ${connections} connections`, run);
+    sweep.push(run);
+  }
+  return { ping, hold, spread, purchase, sweep };
+}
+
+/** Error replies of every run, summed by code (a clean run has none). */
+export function errorsOf(figures: ThroughputFigures): Record<string, number> {
+  const all: Record<string, number> = {};
+  const runs = [figures.ping, figures.hold, figures.spread, figures.purchase, ...figures.sweep];
+  for (const run of runs) {
+    if (!run) continue;
+    for (const [code, n] of Object.entries(run.errors)) all[code] = (all[code] ?? 0) + n;
+  }
+  return all;
+}
