@@ -17,6 +17,8 @@ export interface ActivationPolicy {
   abandon(eventId: string): Promise<void>;
   /** After the epoch is claimed: the holds to restore, or null if a newer epoch exists (we are fenced). */
   restoreHolds(eventId: string, epoch: number): Promise<HoldSnapshot[] | null>;
+  /** The actor runs (e.g. give it its lease's trust, announce the new epoch). */
+  activated?(actor: EventActor): void;
 }
 
 /** Single node: always ours, holds are not replicated. */
@@ -95,6 +97,7 @@ export class ActorRegistry {
       if (holds === null) throw new NotOwnerError(eventId);
       const actor = new EventActor({ ...restore, holds }, epoch, this.deps);
       this.active.set(eventId, actor);
+      this.policy.activated?.(actor);
       return actor;
     } catch (error) {
       await this.policy.abandon(eventId).catch(() => undefined);

@@ -364,6 +364,15 @@ export class EventActor {
     this.committer.close('fenced');
   }
 
+  /**
+   * Publishes an empty diff of this epoch, so viewers (and other nodes' replicas) holding an older
+   * epoch learn at once that they must take a new snapshot (after a failover or hand-off).
+   */
+  announce(): void {
+    this.seq += 1;
+    this.deps.feed.diff(this.eventId, { epoch: this.epoch, seq: this.seq, changes: [] });
+  }
+
   /** Publishes what is pending now (drain and tests), then stops the tick. */
   flushDiff(): void {
     this.tickTimer?.cancel();

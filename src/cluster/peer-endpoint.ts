@@ -1,0 +1,73 @@
+// The internal endpoint other nodes forward to. It answers from this node's own actors only, never
+// forwarding again: a node that is not the owner answers `moved` and the sender re-routes.
+import { timingSafeEqual } from 'node:crypto';
+import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
+import type { Logger } from 'pino';
+import { Decoder, Encoder } from '@msgpack/msgpack';
+import type { EventService, Outcome } from '../actor/event-service';
+import type { PeerReply, PeerRequest } from './peer-protocol';
+import { PEER_PATH, peerCredential } from './peer-protocol';
+
+/** Largest forwarded frame: a hold of 100 seats with ids is a few KB; a snapshot reply is bigger but outbound. */
+const MAX_PEER_FRAME = 1024 * 1024;
+const OPS = new Set(['hold', 'release', 'extend', 'buy', 'snapshot', 'stats', 'liveInfo', 'setSales', 'block', 'cancelOrder']);
+
+interface PeerSocket {
+  closed: boolean;
+}
+
+/** Serves forwarded requests on `PEER_PATH` for nodes that show the cluster credential. */
+export function registerPeerEndpoint(app: TemplatedApp, local: EventService, secret: string, log: Logger): void {
+  const expected = Buffer.from(peerCredential(secret));
+  const encoder = new Encoder({ ignoreUndefined: true });
+  const decoder = new Decoder();
+  const reply = (ws: WebSocket<PeerSocket>, message: PeerReply): void => {
+    if (ws.getUserData().closed) return;
+    ws.cork(() => ws.send(encoder.encode(message), true));
+  };
+  app.ws<PeerSocket>(PEER_PATH, {
+    maxPayloadLength: MAX_PEER_FRAME,
+    maxBackpressure: 64 * 1024 * 1024,
+    idleTimeout: 0,
+    upgrade: (res, req, context) => {
+      const shown = Buffer.from(req.getHeader('x-aisle-peer'));
+      if (shown.length !== expected.length || !timingSafeEqual(shown, expected)) {
+        res.writeStatus('401 Unauthorized').end();
+        return;
+      }
+      res.upgrade<PeerSocket>(
+        { closed: false },
+        req.getHeader('sec-websocket-key'),
+        req.getHeader('sec-websocket-protocol'),
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
+    },
+    message: (ws, data) => {
+      let request: PeerRequest;
+      try {
+        request = decoder.decode(new Uint8Array(data)) as PeerRequest;
+      } catch {
+        log.warn('undecodable peer frame');
+        return;
+      }
+      if (!OPS.has(request.op) || !Array.isArray(request.args) || typeof request.eventId !== 'string') {
+        reply(ws, { id: request.id, outcome: { ok: false, error: { code: 'bad_request', message: 'bad peer request' } } });
+        return;
+      }
+      const method = local[request.op] as (eventId: string, ...args: unknown[]) => Promise<Outcome<unknown>>;
+      Promise.resolve()
+        .then(() => method.call(local, request.eventId, ...request.args))
+        .then(
+          (outcome) => reply(ws, { id: request.id, outcome }),
+          (error: unknown) => {
+            log.error({ err: error, op: request.op, eventId: request.eventId }, 'forwarded request failed');
+            reply(ws, { id: request.id, outcome: { ok: false, error: { code: 'internal', message: 'internal error' } } });
+          },
+        );
+    },
+    close: (ws) => {
+      ws.getUserData().closed = true;
+    },
+  });
+}

@@ -1,0 +1,118 @@
+// The EventService every node exposes: a request for an event this node owns goes to the local actor;
+// any other is forwarded to the owner and the reply relayed. `moved` (nothing was done) is retried a
+// few times as the ring and leases settle; a forward lost in transit is retried only when that is safe.
+import { randomBytes } from 'node:crypto';
+import type { ActorRegistry } from '../actor/actor-registry';
+import { NotOwnerError } from '../actor/actor-registry';
+import type { EventActor } from '../actor/event-actor';
+import type { EventService, Outcome, SnapshotView } from '../actor/event-service';
+import type { OwnershipManager } from './ownership-manager';
+import type { PeerClient } from './peer-client';
+import type { PeerOp } from './peer-protocol';
+import { RETRY_SAFE_OPS } from './peer-protocol';
+
+/** Waits between attempts after `moved`; their sum covers a hand-off and a lease expiry (~3.5 s). */
+const MOVED_BACKOFF_MS = [0, 25, 50, 100, 200, 400, 800, 1000, 1000];
+/** How long a forwarded request may take: a purchase waits out database hiccups (COMMIT_RETRY_MS). */
+const FORWARD_TIMEOUT_MS: Partial<Record<PeerOp, number>> = { buy: 15_000, snapshot: 10_000 };
+const DEFAULT_FORWARD_TIMEOUT_MS = 5_000;
+
+const moved = <T>(message = 'this event is changing owner; retry'): Outcome<T> => ({ ok: false, error: { code: 'moved', message } });
+const unavailable = <T>(message: string): Outcome<T> => ({ ok: false, error: { code: 'unavailable', message } });
+
+/** Where snapshots for viewers come from when a replica is kept on this node (see ReplicaHub). */
+export interface SnapshotSource {
+  snapshot(eventId: string): Promise<Outcome<SnapshotView>>;
+}
+
+/** Local-or-forward routing of every EventService call. */
+export class RoutingEventService implements EventService {
+  /** Answers from this node's actors only; what the peer endpoint serves. */
+  readonly local: EventService;
+  private snapshots: SnapshotSource | null = null;
+
+  constructor(
+    private readonly selfId: string,
+    private readonly ownership: OwnershipManager,
+    private readonly registry: ActorRegistry,
+    private readonly peers: PeerClient | null,
+  ) {
+    const onActor = <T>(eventId: string, fn: (actor: EventActor) => Outcome<T> | Promise<Outcome<T>>): Promise<Outcome<T>> =>
+      this.withLocalActor(eventId, fn);
+    this.local = {
+      hold: (eventId, userId, request, holdId) => onActor(eventId, (a) => a.hold(userId, request, holdId)),
+      release: (eventId, userId, holdId, seats, areas) => onActor(eventId, (a) => a.release(userId, holdId, seats, areas)),
+      extend: (eventId, userId, holdId) => onActor(eventId, (a) => a.extend(userId, holdId)),
+      buy: (eventId, userId, holdId, key) => onActor(eventId, (a) => a.buy(userId, holdId, key)),
+      snapshot: (eventId) => onActor(eventId, (a) => a.snapshot()),
+      stats: (eventId) => onActor(eventId, (a) => a.stats()),
+      liveInfo: (eventId) => onActor(eventId, (a) => a.liveInfo()),
+      setSales: (eventId, open) => onActor(eventId, (a) => a.setSales(open)),
+      block: (eventId, seats, blocked) => onActor(eventId, (a) => a.block(seats, blocked)),
+      cancelOrder: (eventId, orderId) => onActor(eventId, (a) => a.cancelOrder(orderId)),
+    };
+  }
+
+  /** Serves viewers' snapshots from a local replica (set once the hub exists). */
+  useSnapshotSource(source: SnapshotSource): void {
+    this.snapshots = source;
+  }
+
+  hold: EventService['hold'] = (eventId, ...args) => this.route(eventId, 'hold', args);
+  release: EventService['release'] = (eventId, ...args) => this.route(eventId, 'release', args);
+  extend: EventService['extend'] = (eventId, ...args) => this.route(eventId, 'extend', args);
+  buy: EventService['buy'] = (eventId, userId, holdId, key) =>
+    // A forwarded purchase always carries a key, so a retry after a lost reply cannot buy twice.
+    this.route(eventId, 'buy', [userId, holdId, key ?? `auto:${randomBytes(12).toString('base64url')}`]);
+  snapshot: EventService['snapshot'] = (eventId) =>
+    this.snapshots ? this.snapshots.snapshot(eventId) : this.route(eventId, 'snapshot', []);
+  stats: EventService['stats'] = (eventId) => this.route(eventId, 'stats', []);
+  liveInfo: EventService['liveInfo'] = (eventId) => this.route(eventId, 'liveInfo', []);
+  setSales: EventService['setSales'] = (eventId, ...args) => this.route(eventId, 'setSales', args);
+  block: EventService['block'] = (eventId, ...args) => this.route(eventId, 'block', args);
+  cancelOrder: EventService['cancelOrder'] = (eventId, ...args) => this.route(eventId, 'cancelOrder', args);
+
+  /** The owner's snapshot, wherever the owner is (what a replica is loaded from). */
+  ownerSnapshot(eventId: string): Promise<Outcome<SnapshotView>> {
+    return this.route(eventId, 'snapshot', []);
+  }
+
+  private async route<T>(eventId: string, op: PeerOp, args: unknown[]): Promise<Outcome<T>> {
+    let outcome: Outcome<T> = moved();
+    for (const wait of MOVED_BACKOFF_MS) {
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      outcome = await this.once<T>(eventId, op, args);
+      if (outcome.ok || outcome.error.code !== 'moved') return outcome;
+    }
+    return outcome;
+  }
+
+  private async once<T>(eventId: string, op: PeerOp, args: unknown[]): Promise<Outcome<T>> {
+    const owner = this.ownership.preferredOwner(eventId);
+    if (!owner) return unavailable('no node is serving; retry shortly');
+    if (owner.nodeId === this.selfId || !this.peers) {
+      const method = this.local[op] as (eventId: string, ...rest: unknown[]) => Promise<Outcome<T>>;
+      return method(eventId, ...args);
+    }
+    const result = await this.peers.call(owner.url, op, eventId, args, FORWARD_TIMEOUT_MS[op] ?? DEFAULT_FORWARD_TIMEOUT_MS);
+    if (result.kind === 'reply') return result.outcome as Outcome<T>;
+    if (result.kind === 'not_sent') return moved('the owner of this event is not reachable; retry');
+    // Sent, then lost: only what is safe to do twice is tried again.
+    return RETRY_SAFE_OPS.has(op) ? moved() : unavailable('the owner of this event did not answer; the request may or may not have been done');
+  }
+
+  private async withLocalActor<T>(eventId: string, fn: (actor: EventActor) => Outcome<T> | Promise<Outcome<T>>): Promise<Outcome<T>> {
+    if (!this.ownership.isPreferred(eventId)) return moved();
+    let actor = this.registry.peek(eventId);
+    if (!actor || actor.isStopped) {
+      try {
+        actor = (await this.registry.get(eventId)) ?? undefined;
+      } catch (error) {
+        if (error instanceof NotOwnerError) return moved();
+        throw error;
+      }
+      if (!actor) return { ok: false, error: { code: 'not_found', message: `event ${eventId} does not exist` } };
+    }
+    return fn(actor);
+  }
+}
