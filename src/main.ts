@@ -4,8 +4,19 @@ import pino from 'pino';
 import type { Logger } from 'pino';
 import { ActorRegistry } from './actor/actor-registry';
 import { systemClock } from './actor/clock';
-import { LocalEventService } from './actor/local-event-service';
 import { RandomIds } from './actor/random-ids';
+import type { DiffBus } from './cluster/diff-bus';
+import type { HoldJournal } from './cluster/hold-journal';
+import type { LeaseStore } from './cluster/lease-store';
+import { LocalDiffBus } from './cluster/local-diff-bus';
+import { LocalLeaseStore } from './cluster/local-lease-store';
+import { LocalMembership } from './cluster/local-membership';
+import type { Membership } from './cluster/membership';
+import { OwnershipManager } from './cluster/ownership-manager';
+import { PeerClient } from './cluster/peer-client';
+import { registerPeerEndpoint } from './cluster/peer-endpoint';
+import { ReplicaHub } from './cluster/replica-hub';
+import { RoutingEventService } from './cluster/routing-event-service';
 import type { Config } from './config/config';
 import { ConfigError, loadConfig } from './config/config';
 import { DEMO_EVENT } from './demo-event';
@@ -29,48 +40,69 @@ const DRAIN_TIMEOUT_MS = 15_000;
 
 /** Builds and starts one Aisle node from its configuration. */
 export async function start(config: Config, log: Logger): Promise<RunningNode> {
-  if (config.redisUrl) {
-    log.warn('REDIS_URL is set but cluster mode is not built yet: running as a single node');
-  }
   const auth = Auth.create(config.authSecret);
   if (auth.devMode) {
     if (config.production) throw new ConfigError('AUTH_SECRET is required when NODE_ENV=production (dev mode refuses to start)');
+    if (config.redisUrl) throw new ConfigError('cluster mode (REDIS_URL) needs an AUTH_SECRET shared by every node');
     log.warn('DEV MODE: no AUTH_SECRET, tokens are signed with a random secret and GET /api/dev/token hands them out');
   }
   const uws = loadNativeUws();
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   if (!config.databaseUrl) log.info({ dataDir: config.dataDir }, 'embedded Postgres (PGlite)');
-  if (!config.redisUrl) log.warn('single-node mode: holds live in memory only, a restart drops them (confirmed orders are kept)');
 
   const metrics = new Metrics();
-  const app = uws.App();
-  const feed = new TopicFeed(app);
-  const registry = new ActorRegistry({
+  const self = { nodeId: config.nodeId, url: config.advertiseUrl };
+  const backends = config.redisUrl ? await redisBackends(config.redisUrl, config.redisPrefix, log) : localBackends();
+  if (!config.redisUrl) log.warn('single-node mode: holds live in memory only, a restart drops them (confirmed orders are kept)');
+  const ownership = new OwnershipManager({
+    self,
+    membership: backends.membership,
+    leases: backends.leases,
+    journal: backends.journal,
     store,
     clock: systemClock,
-    feed,
-    ids: new RandomIds(),
-    nodeId: config.nodeId,
-    tickMs: config.diffTickMs,
-    commit: { maxBatch: config.commitMaxBatch, maxInFlight: config.commitMaxInFlight, retryForMs: config.commitRetryMs },
-    observer: {
-      command: (type, outcome) => metrics.commands.inc({ type, outcome }),
-      commitBatch: (size, ms) => {
-        metrics.commitBatchSize.observe(size);
-        metrics.commitSeconds.observe(ms / 1000);
-      },
-      error: (error, context) => {
-        metrics.errors.inc({ context });
-        log.error({ err: error, context }, 'actor error');
+    log,
+  });
+  const registry = new ActorRegistry(
+    {
+      store,
+      clock: systemClock,
+      // Every diff and expiry goes through the bus, so every node (this one too) serves its viewers
+      // from the same replicas the same way.
+      feed: { diff: (eventId, diff) => backends.bus.publishDiff(eventId, diff), expired: (u, e, h) => backends.bus.publishExpired(u, e, h) },
+      journal: backends.journal ?? undefined,
+      ids: new RandomIds(),
+      nodeId: config.nodeId,
+      tickMs: config.diffTickMs,
+      commit: { maxBatch: config.commitMaxBatch, maxInFlight: config.commitMaxInFlight, retryForMs: config.commitRetryMs },
+      observer: {
+        command: (type, outcome) => metrics.commands.inc({ type, outcome }),
+        commitBatch: (size, ms) => {
+          metrics.commitBatchSize.observe(size);
+          metrics.commitSeconds.observe(ms / 1000);
+        },
+        error: (error, context) => {
+          metrics.errors.inc({ context });
+          log.error({ err: error, context }, 'actor error');
+        },
       },
     },
-  });
+    ownership,
+  );
   metrics.countActors = () => registry.all().length;
-  const service = new LocalEventService(registry);
+
+  const app = uws.App();
+  const topics = new TopicFeed(app);
+  const peers = config.redisUrl ? new PeerClient(config.authSecret!) : null;
+  const service = new RoutingEventService(config.nodeId, ownership, registry, peers);
+  const replicas = new ReplicaHub({ bus: backends.bus, ownerSnapshot: (eventId) => service.ownerSnapshot(eventId), local: topics, log });
+  service.useSnapshotSource(replicas);
+  if (peers) registerPeerEndpoint(app, service.local, config.authSecret!, log);
+  let joined = false;
   const server = new Server({
     uws,
     app,
-    feed,
+    feed: topics,
     store,
     service,
     auth,
@@ -79,10 +111,12 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
     readiness: async () => {
       try {
         await store.ping();
-        return { ready: true };
       } catch (error) {
         return { ready: false, reason: `database unreachable: ${String(error)}` };
       }
+      if (!joined) return { ready: false, reason: 'not joined the cluster yet' };
+      if (!backends.membership.healthy()) return { ready: false, reason: 'cluster membership heartbeat failing (Redis)' };
+      return { ready: true, members: ownership.liveMembers().map((m) => m.nodeId) };
     },
   });
 
@@ -91,20 +125,61 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
     log.info({ eventId: DEMO_EVENT.id }, 'created the demo event');
   }
   const port = await server.listen(config.host, config.port);
+  await backends.membership.join(self);
+  ownership.start(registry);
+  joined = true;
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       server.stopListening();
-      const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-      while (registry.all().some((a) => a.commitDepth > 0) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      for (const actor of registry.all()) actor.flushDiff();
+      // Leave first, so the others' rings move this node's events away, then hand each one off:
+      // purchases in flight commit, holds are replicated, leases are released for the successors.
+      await backends.membership.leave().catch((error: unknown) => log.warn({ err: error }, 'leave failed'));
+      await withTimeout(ownership.handOffAll(), DRAIN_TIMEOUT_MS);
+      ownership.stop();
       server.closeConnections();
+      replicas.close();
+      peers?.close();
+      await backends.close();
       await store.close();
     })());
   return { port, stop };
+}
+
+function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** The backends of the cluster interfaces. */
+interface Backends {
+  membership: Membership;
+  leases: LeaseStore;
+  journal: HoldJournal | null;
+  bus: DiffBus;
+  close(): Promise<void>;
+}
+
+/** Single node: everything in process; holds are not replicated (a restart drops them, and says so). */
+function localBackends(): Backends {
+  return {
+    membership: new LocalMembership(),
+    leases: new LocalLeaseStore(),
+    journal: null,
+    bus: new LocalDiffBus(),
+    close: async () => undefined,
+  };
+}
+
+/** Cluster mode: membership, leases, replicated holds and fan-out through Redis. */
+async function redisBackends(_url: string, _prefix: string, _log: Logger): Promise<Backends> {
+  throw new ConfigError('cluster mode is being wired');
 }
 
 async function main(): Promise<void> {

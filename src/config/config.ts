@@ -9,6 +9,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
+  /** Extra: prefix of every Redis key and channel, so clusters can share a Redis. */
+  redisPrefix: string;
   nodeId: string;
   advertiseUrl: string;
   authSecret: string | undefined;
@@ -59,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     dataDir: nonEmpty(env.DATA_DIR) ?? './data',
     redisUrl: nonEmpty(env.REDIS_URL),
+    redisPrefix: nonEmpty(env.REDIS_PREFIX) ?? 'aisle:',
     nodeId: nonEmpty(env.NODE_ID) ?? `${hostname()}:${port}`,
     advertiseUrl: nonEmpty(env.ADVERTISE_URL) ?? `http://${host}:${port}`,
     authSecret: nonEmpty(env.AUTH_SECRET),
