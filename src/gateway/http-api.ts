@@ -20,7 +20,7 @@ const ORDERS_DEFAULT_LIMIT = 100;
 const ORDERS_MAX_LIMIT = 1000;
 
 /** Whether the node may take traffic, and why not. */
-export type Readiness = () => Promise<{ ready: true } | { ready: false; reason: string }>;
+export type Readiness = () => Promise<{ ready: true; members?: string[] } | { ready: false; reason: string }>;
 
 /** What the HTTP API is built from. */
 export interface HttpApiDeps {
@@ -59,7 +59,7 @@ export function registerHttpApi(deps: HttpApiDeps): void {
   get('/healthz', () => json(200, { ok: true }));
   get('/readyz', async () => {
     const state = await deps.readiness();
-    return state.ready ? json(200, { ready: true }) : json(503, { ready: false, reason: state.reason });
+    return json(state.ready ? 200 : 503, state);
   });
   get('/metrics', async () => ({
     status: 200,

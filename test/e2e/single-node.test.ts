@@ -81,7 +81,7 @@ describe('HTTP API', () => {
 
   it('serves health, readiness and metrics, and 404 for unknown routes', async () => {
     expect((await http(server.url, 'GET', '/healthz')).status).toBe(200);
-    expect((await http(server.url, 'GET', '/readyz')).body).toEqual({ ready: true });
+    expect((await http(server.url, 'GET', '/readyz')).body).toMatchObject({ ready: true, members: [expect.any(String)] });
     const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
     expect(metrics).toContain('aisle_ws_connections');
     expect((await http(server.url, 'GET', '/nope')).status).toBe(404);

@@ -1,0 +1,43 @@
+// A cluster of real Aisle node processes on loopback sharing one test database and one Redis.
+import { TEST_SECRET, http } from './fixtures';
+import { startServer } from './server-process';
+import type { ServerProcess } from './server-process';
+
+/** One node of a test cluster. */
+export interface TestNode extends ServerProcess {
+  nodeId: string;
+}
+
+/** Starts `count` nodes named node-1… with the shared settings in `env`. */
+export async function startCluster(count: number, env: Record<string, string>): Promise<TestNode[]> {
+  const nodes: TestNode[] = [];
+  for (let i = 1; i <= count; i++) nodes.push(await startNode(`node-${i}`, env));
+  await waitForRing(nodes, count);
+  return nodes;
+}
+
+/** Starts one more node. */
+export async function startNode(nodeId: string, env: Record<string, string>): Promise<TestNode> {
+  const server = await startServer({ AUTH_SECRET: TEST_SECRET, DIFF_TICK_MS: '10', ...env, NODE_ID: nodeId }, 60_000);
+  return Object.assign(server, { nodeId });
+}
+
+/** Waits until every node's /readyz lists `count` members (the rings agree). */
+export async function waitForRing(nodes: ServerProcess[], count: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const node of nodes) {
+    for (;;) {
+      const ready = await http(node.url, 'GET', '/readyz').catch(() => null);
+      if (ready?.status === 200 && ready.body.members?.length === count) break;
+      if (Date.now() > deadline) throw new Error(`ring did not settle to ${count} members: ${JSON.stringify(ready?.body)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** The node id currently serving `eventId` (activating it if needed), asked through `via`. */
+export async function ownerOf(via: ServerProcess, eventId: string): Promise<string> {
+  const info = await http(via.url, 'GET', `/api/events/${eventId}`);
+  if (info.status !== 200) throw new Error(`GET /api/events/${eventId}: ${info.status} ${JSON.stringify(info.body)}`);
+  return info.body.owner.nodeId as string;
+}
