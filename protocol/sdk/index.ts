@@ -1,0 +1,26 @@
+// The Aisle client SDK: browser and Node (pass `ws` as `WebSocket` on Node 20), ESM, typed.
+export { AisleClient } from './aisle-client';
+export type { AisleClientEvents, AisleClientOptions, ConnectionState } from './aisle-client';
+export type { BestRequest, HoldRequestOptions, ReleaseOptions } from './requests';
+export { LiveView, statusName } from './live-view';
+export type { LiveViewEvents, ResyncReason, StatusCounts, ViewChange } from './live-view';
+export { HoldBook, DEFAULT_EXPIRY_WARNINGS_MS } from './hold-book';
+export type { Hold, HoldExpired, HoldExpiring, Timers } from './hold-book';
+export { DEFAULT_BACKOFF, backoffDelay } from './backoff';
+export type { BackoffOptions } from './backoff';
+export type { SocketConstructor, SocketLike } from './socket';
+export { AisleError, ERROR_CODES, isErrorCode } from '../error-codes';
+export type { ErrorCode } from '../error-codes';
+export { SEAT_STATUS } from '../server-messages';
+export type {
+  AreaCounts,
+  DiffMessage,
+  HeldMessage,
+  OrderMessage,
+  ReleasedMessage,
+  SalesStats,
+  SeatStatusCode,
+  SnapshotMessage,
+  StatsMessage,
+} from '../server-messages';
+export type { Encoding } from '../codec';

@@ -1,0 +1,91 @@
+// LiveView: diffs in order apply, old ones are ignored, a gap or a new epoch asks for a snapshot once.
+import { describe, expect, it } from 'vitest';
+import type { DiffMessage, SeatStatusCode } from '../server-messages';
+import { LiveView } from './live-view';
+
+const snapshot = (epoch: number, seq: number, status: number[]) => ({
+  type: 'snapshot' as const,
+  eventId: 'e',
+  epoch,
+  seq,
+  status: Uint8Array.from(status),
+  areas: { floor: 10 },
+});
+const diff = (epoch: number, seq: number, changes: Array<[number, SeatStatusCode]>, areas?: Record<string, number>): DiffMessage => ({
+  type: 'diff',
+  eventId: 'e',
+  epoch,
+  seq,
+  changes,
+  areas,
+});
+
+function view(): { view: LiveView; requests: number[] } {
+  const requests: number[] = [];
+  const v = new LiveView('e', () => requests.push(1));
+  return { view: v, requests };
+}
+
+describe('LiveView', () => {
+  it('applies a snapshot and the diffs that follow it', () => {
+    const { view: v, requests } = view();
+    const changes: boolean[] = [];
+    v.on('change', (c) => changes.push(c.full));
+    v.applySnapshot(snapshot(1, 5, [0, 0, 0]));
+    v.applyDiff(diff(1, 6, [[1, 1]], { floor: 8 }));
+    v.applyDiff(diff(1, 7, [[1, 2], [2, 3]]));
+    expect([...v.status]).toEqual([0, 2, 3]);
+    expect(v.areas).toEqual({ floor: 8 });
+    expect(v.counts()).toEqual({ available: 1, held: 0, sold: 1, blocked: 1 });
+    expect(v.seq).toBe(7);
+    expect(v.diffsApplied).toBe(2);
+    expect(changes).toEqual([true, false, false]);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('ignores diffs already in the snapshot', () => {
+    const { view: v, requests } = view();
+    v.applySnapshot(snapshot(1, 5, [0, 0]));
+    v.applyDiff(diff(1, 4, [[0, 2]]));
+    v.applyDiff(diff(1, 5, [[0, 2]]));
+    expect([...v.status]).toEqual([0, 0]);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('resyncs on a gap, once, and ignores diffs until the new snapshot', () => {
+    const { view: v, requests } = view();
+    const reasons: string[] = [];
+    v.on('resync', (r) => reasons.push(r.reason));
+    v.applySnapshot(snapshot(1, 5, [0, 0]));
+    v.applyDiff(diff(1, 7, [[0, 1]]));
+    v.applyDiff(diff(1, 8, [[1, 1]]));
+    expect(v.current).toBe(false);
+    expect([...v.status]).toEqual([0, 0]);
+    expect(requests).toHaveLength(1);
+    v.applySnapshot(snapshot(1, 8, [1, 1]));
+    v.applyDiff(diff(1, 9, [[0, 0]]));
+    expect([...v.status]).toEqual([0, 1]);
+    expect(reasons).toEqual(['gap']);
+    expect(v.resyncs).toBe(1);
+  });
+
+  it('resyncs on a new epoch even when seq happens to follow', () => {
+    const { view: v, requests } = view();
+    const reasons: string[] = [];
+    v.on('resync', (r) => reasons.push(r.reason));
+    v.applySnapshot(snapshot(1, 5, [0]));
+    v.applyDiff(diff(2, 6, [[0, 2]]));
+    expect(reasons).toEqual(['epoch']);
+    expect(requests).toHaveLength(1);
+    expect(v.get(0)).toBe(0);
+  });
+
+  it('stops changing once closed', () => {
+    const { view: v } = view();
+    v.applySnapshot(snapshot(1, 1, [0]));
+    v.markClosed();
+    v.applyDiff(diff(1, 2, [[0, 2]]));
+    expect(v.get(0)).toBe(0);
+    expect(v.isClosed).toBe(true);
+  });
+});

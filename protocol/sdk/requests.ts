@@ -1,0 +1,21 @@
+// Argument shapes of the client's hold commands.
+import type { AreaCounts } from '../server-messages';
+
+/** What `holdBest` asks for: `count` adjacent seats, optionally narrowed. */
+export interface BestRequest {
+  count: number;
+  category?: string;
+  section?: string;
+  accessible?: boolean;
+}
+
+/** Options of every hold: add to an existing hold of the same user instead of starting one. */
+export interface HoldRequestOptions {
+  holdId?: string;
+}
+
+/** What to release; nothing named releases the whole hold. */
+export interface ReleaseOptions {
+  seats?: string[];
+  areas?: AreaCounts;
+}
