@@ -70,6 +70,20 @@ export class ActorRegistry {
     return [...this.active.values()];
   }
 
+  /**
+   * Passivates an idle actor: it stops taking commands, lets purchases in flight commit, publishes its
+   * last diff and stops (`handOff`); then it is forgotten and its activation given back (the lease, in
+   * a cluster), so the next command reactivates it from the store. False if it was not running here.
+   */
+  async passivate(actor: EventActor): Promise<boolean> {
+    if (this.active.get(actor.eventId) !== actor || actor.isStopped) return false;
+    await actor.handOff();
+    this.evict(actor);
+    // A command that came meanwhile is already activating a successor, which needs the lease.
+    if (!this.active.has(actor.eventId) && !this.activating.has(actor.eventId)) await this.policy.abandon(actor.eventId);
+    return true;
+  }
+
   /** Forgets an actor so the next command reactivates it from the store. */
   evict(actor: EventActor): void {
     if (this.active.get(actor.eventId) === actor) this.active.delete(actor.eventId);

@@ -31,7 +31,7 @@ import {
   seatCounts,
 } from '../domain';
 import type { EventState } from '../domain';
-import type { Command, DomainEvent, EventDefinition, EventRestore, HoldSnapshot, SeatsHeld } from '../domain/types';
+import type { Command, DomainEvent, EventDefinition, EventRestore, HoldSnapshot, SalesState, SeatsHeld } from '../domain/types';
 import { SeatStatus } from '../domain/types';
 import type { EventStore, NewOrder, StoredOrder } from '../store/event-store';
 
@@ -46,6 +46,8 @@ export interface ActorObserver {
   command?(type: string, outcome: string): void;
   commitBatch?(size: number, ms: number): void;
   error?(error: unknown, context: string): void;
+  /** Each applied domain event, after the actor's own effects (jobs: hold webhooks, sell-outs). */
+  applied?(actor: EventActor, event: DomainEvent): void;
 }
 
 /** Everything an actor is built from. */
@@ -59,6 +61,8 @@ export interface ActorDeps {
   commit: { maxBatch: number; maxInFlight: number; retryForMs: number };
   /** Where holds are replicated before they are acknowledged (cluster mode); none: memory only. */
   journal?: HoldJournal;
+  /** Persists staff's pause/resume together with its announcement (jobs outbox); none: store.setSales. */
+  sales?: { setSales(eventId: string, sales: SalesState): Promise<unknown> };
   observer?: ActorObserver;
 }
 
@@ -175,6 +179,31 @@ export class EventActor {
     return this.stopped !== null;
   }
 
+  /** Live holds, pending purchases included (an actor with holds is never passivated). */
+  get holdCount(): number {
+    return this.state.holds.size;
+  }
+
+  /** Seat ids of seat indexes (for webhooks). */
+  seatIds(indexes: readonly number[]): string[] {
+    return indexes.map((i) => this.seatId(i));
+  }
+
+  /** Seats and GA places sold to confirmed orders, as this actor sees them (reconciliation). */
+  soldCounts(): { seats: number; places: number } {
+    let places = 0;
+    for (const order of this.state.orders.values()) places += sum(order.areas);
+    return { seats: seatCounts(this.state).sold, places };
+  }
+
+  /** True when everything that is not blocked is sold: no seat or place available, none held. */
+  isSoldOut(): boolean {
+    if (this.state.holds.size > 0 || seatCounts(this.state).available > 0) return false;
+    const areas = areaAvailability(this.state);
+    for (const id in areas) if (areas[id] > 0) return false;
+    return true;
+  }
+
   // ------------------------------------------------------------------ commands
 
   /** Why a client command cannot be taken now, or null. */
@@ -282,7 +311,8 @@ export class EventActor {
   async setSales(open: boolean): Promise<Outcome<{ open: boolean }>> {
     const refusal = this.refusal();
     if (refusal) return refusal;
-    await this.deps.store.setSales(this.eventId, open ? 'open' : 'paused');
+    const sales: SalesState = open ? 'open' : 'paused';
+    await (this.deps.sales ? this.deps.sales.setSales(this.eventId, sales) : this.deps.store.setSales(this.eventId, sales));
     return this.run({ type: 'SetSales', open }) ?? ok({ open });
   }
 
@@ -475,6 +505,7 @@ export class EventActor {
     for (const event of decision.events) {
       this.apply(event, now);
       onEvent?.(event);
+      this.deps.observer?.applied?.(this, event);
     }
     this.armExpiry();
     return undefined;
