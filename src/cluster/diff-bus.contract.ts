@@ -1,11 +1,10 @@
 // The one contract every DiffBus implementation passes (run by local-backends.test.ts and
 // redis-backends.test.ts). Buses of one harness are nodes of one cluster; tests use their own event
 // ids and close the buses they make.
-import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DiffPush } from '../actor/event-service';
+import { randomEventId as eventId, waitUntil } from './cluster-test-support';
 import type { DiffBus } from './diff-bus';
-import { waitUntil } from './wait-until';
 
 /** What the contract needs from an implementation's test file. */
 export interface DiffBusHarness {
@@ -13,10 +12,6 @@ export interface DiffBusHarness {
   bus(): Promise<DiffBus>;
   /** Frees everything after the suite. */
   dispose(): Promise<void>;
-}
-
-function eventId(): string {
-  return `ev-${randomBytes(4).toString('hex')}`;
 }
 
 function diff(seq: number, extra: Partial<DiffPush> = {}): DiffPush {
@@ -54,6 +49,14 @@ export function diffBusContract(createHarness: () => Promise<DiffBusHarness>): v
     afterAll(async () => {
       await harness?.dispose();
     });
+    /** A publisher and a viewer subscribed to two fresh events, with what the viewer receives. */
+    const viewing = async (): Promise<{ publisher: DiffBus; events: [string, string]; received: Map<string, DiffPush[]>; viewer: DiffBus }> => {
+      const [publisher, viewer] = [await open(), await open()];
+      const events: [string, string] = [eventId(), eventId()];
+      const received = recordDiffs(viewer);
+      for (const event of events) await viewer.subscribe(event);
+      return { publisher, viewer, events, received };
+    };
 
     it('delivers a diff to every subscribed node, the publisher included, and to no other', async () => {
       const [publisher, viewer, bystander] = [await open(), await open(), await open()];
@@ -78,11 +81,7 @@ export function diffBusContract(createHarness: () => Promise<DiffBusHarness>): v
     });
 
     it('keeps the publish order of each event\'s diffs', async () => {
-      const [publisher, viewer] = [await open(), await open()];
-      const [first, second] = [eventId(), eventId()];
-      const received = recordDiffs(viewer);
-      await viewer.subscribe(first);
-      await viewer.subscribe(second);
+      const { publisher, events: [first, second], received } = await viewing();
       for (let seq = 1; seq <= 200; seq++) {
         publisher.publishDiff(first, diff(seq));
         publisher.publishDiff(second, diff(seq));
@@ -95,11 +94,7 @@ export function diffBusContract(createHarness: () => Promise<DiffBusHarness>): v
     });
 
     it('stops delivering an event\'s diffs once unsubscribed', async () => {
-      const [publisher, viewer] = [await open(), await open()];
-      const [dropped, kept] = [eventId(), eventId()];
-      const received = recordDiffs(viewer);
-      await viewer.subscribe(dropped);
-      await viewer.subscribe(kept);
+      const { publisher, viewer, events: [dropped, kept], received } = await viewing();
       publisher.publishDiff(dropped, diff(1));
       await waitUntil('the first diff', () => received.has(dropped));
       await viewer.unsubscribe(dropped);

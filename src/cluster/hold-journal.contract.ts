@@ -1,21 +1,13 @@
 // The one contract every HoldJournal implementation passes (run by local-backends.test.ts and
 // redis-backends.test.ts). Tests use their own event ids, so they share one harness.
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HoldSnapshot } from '../domain/types';
+import { randomEventId as eventId, twoNodes } from './cluster-test-support';
+import type { NodesHarness } from './cluster-test-support';
 import type { HoldJournal } from './hold-journal';
 
-/** What the contract needs from an implementation's test file. */
-export interface HoldJournalHarness {
-  /** The journal as one node sees it; every call gives a view of the same journal. */
-  node(): HoldJournal;
-  /** Frees everything after the suite. */
-  dispose(): Promise<void>;
-}
-
-function eventId(): string {
-  return `ev-${randomBytes(4).toString('hex')}`;
-}
+/** What the contract needs from an implementation's test file: the journal as several nodes see it. */
+export type HoldJournalHarness = NodesHarness<HoldJournal>;
 
 function hold(holdId: string, extra: Partial<HoldSnapshot> = {}): HoldSnapshot {
   return {
@@ -37,23 +29,15 @@ function byId(holds: HoldSnapshot[]): HoldSnapshot[] {
 /** Registers the HoldJournal contract tests. */
 export function holdJournalContract(createHarness: () => Promise<HoldJournalHarness>): void {
   describe('HoldJournal contract', () => {
-    let harness: HoldJournalHarness;
-    let owner: HoldJournal;
-    let successor: HoldJournal;
-    beforeAll(async () => {
-      harness = await createHarness();
-      owner = harness.node();
-      successor = harness.node();
-    });
-    afterAll(async () => {
-      await harness?.dispose();
-    });
+    const nodes = twoNodes(createHarness);
 
     it('claims an empty journal with no holds', async () => {
+      const [owner] = nodes();
       expect(await owner.claim(eventId(), 1)).toEqual({ ok: true, holds: [] });
     });
 
     it('gives a later claim the holds written before, as written', async () => {
+      const [owner, successor] = nodes();
       const event = eventId();
       await owner.claim(event, 1);
       const big = hold('h-big', { seats: Array.from({ length: 500 }, (_, i) => i), areas: {}, extensions: 2 });
@@ -64,6 +48,7 @@ export function holdJournalContract(createHarness: () => Promise<HoldJournalHarn
     });
 
     it('replaces upserted holds and removes deleted ones, in one batch', async () => {
+      const [owner] = nodes();
       const event = eventId();
       await owner.claim(event, 5);
       await owner.write(event, 5, { upserts: [hold('h-1'), hold('h-2'), hold('h-3')], deletes: [] });
@@ -75,6 +60,7 @@ export function holdJournalContract(createHarness: () => Promise<HoldJournalHarn
     });
 
     it('refuses a write with a stale epoch after a newer claim, changing nothing', async () => {
+      const [owner, successor] = nodes();
       const event = eventId();
       await owner.claim(event, 1);
       await owner.write(event, 1, { upserts: [hold('h-1')], deletes: [] });
@@ -86,6 +72,7 @@ export function holdJournalContract(createHarness: () => Promise<HoldJournalHarn
     });
 
     it('refuses a claim lower than the current epoch, naming the current one', async () => {
+      const [owner, successor] = nodes();
       const event = eventId();
       await successor.claim(event, 7);
       expect(await owner.claim(event, 6)).toEqual({ ok: false, currentEpoch: 7 });
@@ -93,12 +80,14 @@ export function holdJournalContract(createHarness: () => Promise<HoldJournalHarn
     });
 
     it('refuses a write to a journal nobody claimed', async () => {
+      const [owner] = nodes();
       const event = eventId();
       expect(await owner.write(event, 1, { upserts: [hold('h-1')], deletes: [] })).toBe(false);
       expect(await owner.claim(event, 1)).toEqual({ ok: true, holds: [] });
     });
 
     it('keeps events apart', async () => {
+      const [owner] = nodes();
       const [first, second] = [eventId(), eventId()];
       await owner.claim(first, 3);
       await owner.claim(second, 9);

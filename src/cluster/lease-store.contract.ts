@@ -1,41 +1,23 @@
 // The one contract every LeaseStore implementation passes (run by local-backends.test.ts and
 // redis-backends.test.ts). Tests use their own event ids, so they share one harness.
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { randomEventId as eventId, twoNodes, waitUntil } from './cluster-test-support';
+import type { NodesHarness } from './cluster-test-support';
 import type { LeaseStore } from './lease-store';
-import { waitUntil } from './wait-until';
 
-/** What the contract needs from an implementation's test file. */
-export interface LeaseStoreHarness {
-  /** The store as one node sees it; every call gives a view of the same leases (e.g. its own connection). */
-  node(): LeaseStore;
-  /** Frees everything after the suite. */
-  dispose(): Promise<void>;
-}
+/** What the contract needs from an implementation's test file: leases as several nodes see them. */
+export type LeaseStoreHarness = NodesHarness<LeaseStore>;
 
 const LONG_TTL = 60_000;
 const SHORT_TTL = 150;
 
-function eventId(): string {
-  return `ev-${randomBytes(4).toString('hex')}`;
-}
-
 /** Registers the LeaseStore contract tests. */
 export function leaseStoreContract(createHarness: () => Promise<LeaseStoreHarness>): void {
   describe('LeaseStore contract', () => {
-    let harness: LeaseStoreHarness;
-    let a: LeaseStore;
-    let b: LeaseStore;
-    beforeAll(async () => {
-      harness = await createHarness();
-      a = harness.node();
-      b = harness.node();
-    });
-    afterAll(async () => {
-      await harness?.dispose();
-    });
+    const nodes = twoNodes(createHarness);
 
     it('gives a free lease to one node only; the holder may take it again', async () => {
+      const [a, b] = nodes();
       const event = eventId();
       expect(await a.holder(event)).toBeNull();
       expect(await a.acquire(event, 'node-a', LONG_TTL)).toBe(true);
@@ -45,6 +27,7 @@ export function leaseStoreContract(createHarness: () => Promise<LeaseStoreHarnes
     });
 
     it('lets exactly one of many concurrent acquirers win', async () => {
+      const [a, b] = nodes();
       const event = eventId();
       const attempts = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).acquire(event, `node-${i}`, LONG_TTL));
       const results = await Promise.all(attempts);
@@ -53,6 +36,7 @@ export function leaseStoreContract(createHarness: () => Promise<LeaseStoreHarnes
     });
 
     it('renews only the leases the node holds, in one call, without taking free ones', async () => {
+      const [a, b] = nodes();
       const [mine, theirs, free] = [eventId(), eventId(), eventId()];
       await a.acquire(mine, 'node-a', LONG_TTL);
       await b.acquire(theirs, 'node-b', LONG_TTL);
@@ -63,6 +47,7 @@ export function leaseStoreContract(createHarness: () => Promise<LeaseStoreHarnes
     });
 
     it('extends a renewed lease past its first TTL', async () => {
+      const [a, b] = nodes();
       const [renewed, control] = [eventId(), eventId()];
       await a.acquire(renewed, 'node-a', SHORT_TTL);
       await a.acquire(control, 'node-a', SHORT_TTL);
@@ -72,6 +57,7 @@ export function leaseStoreContract(createHarness: () => Promise<LeaseStoreHarnes
     });
 
     it('releases only the holder\'s lease', async () => {
+      const [a, b] = nodes();
       const event = eventId();
       await a.acquire(event, 'node-a', LONG_TTL);
       await b.release(event, 'node-b');
@@ -84,6 +70,7 @@ export function leaseStoreContract(createHarness: () => Promise<LeaseStoreHarnes
     });
 
     it('frees a lease that is not renewed once its TTL runs out', async () => {
+      const [a, b] = nodes();
       const event = eventId();
       await a.acquire(event, 'node-a', SHORT_TTL);
       await waitUntil('the lease to expire', async () => (await b.holder(event)) === null);

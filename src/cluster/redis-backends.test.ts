@@ -1,15 +1,16 @@
 // The cluster contracts on the Redis implementations (shared Redis at 127.0.0.1:6379, a random key
 // prefix for this file, each membership test under a prefix of its own), plus what only Redis can
 // show: notices faster than the heartbeat, scripts reloaded after SCRIPT FLUSH, and a Redis restart
-// (on a redis-server of this file's own) during which calls fail fast and after which everything heals.
-import { execFile } from 'node:child_process';
+// (a redis-server of this file's own, killed and started again) during which calls fail fast and after
+// which everything heals.
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis } from '../../test/support/redis-server';
+import type { TestRedis } from '../../test/support/redis-server';
 import { freePort } from '../../test/support/server-process';
 import type { DiffPush } from '../actor/event-service';
+import { waitUntil } from './cluster-test-support';
 import { ClusterUnavailableError } from './cluster-unavailable-error';
 import { diffBusContract } from './diff-bus.contract';
 import { holdJournalContract } from './hold-journal.contract';
@@ -21,9 +22,7 @@ import { RedisDiffBus } from './redis-diff-bus';
 import { RedisHoldJournal } from './redis-hold-journal';
 import { RedisLeaseStore } from './redis-lease-store';
 import { RedisMembership } from './redis-membership';
-import { waitUntil } from './wait-until';
 
-const run = promisify(execFile);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `aisle-test:${randomBytes(4).toString('hex')}:`;
 const HEARTBEAT_MS = 100;
@@ -143,36 +142,16 @@ describe('openClusterRedis', () => {
 });
 
 describe('a Redis restart', () => {
-  let port: number;
-  const redisArgs = (): string[] =>
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--dir', tmpdir()];
-  const ping = async (): Promise<boolean> => {
-    try {
-      return (await run('redis-cli', ['-p', String(port), 'ping'])).stdout.trim() === 'PONG';
-    } catch {
-      return false;
-    }
-  };
-  const startRedis = async (): Promise<void> => {
-    await run('redis-server', redisArgs());
-    await waitUntil(`redis-server on port ${port}`, ping);
-  };
-  const stopRedis = async (): Promise<void> => {
-    await run('redis-cli', ['-p', String(port), 'shutdown', 'nosave']).catch(() => undefined);
-    await waitUntil(`redis-server on port ${port} to stop`, async () => !(await ping()));
-  };
-
+  let server: TestRedis;
   beforeAll(async () => {
-    port = await freePort();
-    await startRedis();
+    server = await startRedis();
   });
   afterAll(async () => {
-    await stopRedis();
+    await server?.stop();
   });
 
   it('fails calls fast while Redis is down, then heals membership and resumes subscriptions', async () => {
-    const url = `redis://127.0.0.1:${port}`;
-    const [redisA, redisB] = [await connect(url), await connect(url)];
+    const [redisA, redisB] = [await connect(server.url), await connect(server.url)];
     const options = { prefix: PREFIX, heartbeatMs: HEARTBEAT_MS, ttlMs: TTL_MS };
     const [memberA, memberB] = [new RedisMembership(redisA, options), new RedisMembership(redisB, options)];
     const leases = new RedisLeaseStore(redisA, PREFIX);
@@ -190,7 +169,7 @@ describe('a Redis restart', () => {
       busA.publishDiff('e1', { epoch: 1, seq: 1, changes: [] });
       await waitUntil('the first diff', () => diffs.length === 1);
 
-      await stopRedis();
+      await server.stop();
       await waitUntil('the connections to notice', () => redisA.status !== 'ready' && redisB.status !== 'ready');
       for (const call of [
         () => leases.acquire('e1', 'node-a', 5000),
@@ -207,7 +186,7 @@ describe('a Redis restart', () => {
       await waitUntil('both nodes to report unhealthy', () => !memberA.healthy() && !memberB.healthy());
       expect(() => busA.publishDiff('e1', { epoch: 1, seq: 2, changes: [] })).not.toThrow();
 
-      await startRedis();
+      await server.start();
       await waitUntil('both nodes to heartbeat again', () => memberA.healthy() && memberB.healthy(), 5000);
       expect((await memberA.refresh()).map((member) => member.nodeId)).toEqual(['node-a', 'node-b']);
       // The restarted Redis lost everything; the subscriber connections resubscribe by themselves.

@@ -44,8 +44,17 @@ export function clusterRedisOptions(options: ClusterRedisOptions = {}): RedisOpt
 
 /** Connects to `url` with clusterRedisOptions; rejects with ClusterUnavailableError if Redis is unreachable. */
 export async function openClusterRedis(url: string, options: ClusterRedisOptions = {}): Promise<Redis> {
-  const redis = new Redis(url, clusterRedisOptions(options));
-  redis.on('error', options.onError ?? ignore);
+  return connected(new Redis(url, clusterRedisOptions(options)), options.onError ?? ignore);
+}
+
+/** A second, connected connection with `redis`'s options (for subscriber mode); the caller closes it. */
+export async function duplicateConnection(redis: Redis, onError: (error: Error) => void = ignore): Promise<Redis> {
+  return connected(redis.duplicate({ lazyConnect: true }), onError);
+}
+
+// Connects a new lazy connection; on failure it is dropped, so it does not retry in the background.
+async function connected(redis: Redis, onError: (error: Error) => void): Promise<Redis> {
+  redis.on('error', onError);
   try {
     await whenReady(redis, 'connect');
   } catch (error) {
@@ -53,19 +62,6 @@ export async function openClusterRedis(url: string, options: ClusterRedisOptions
     throw error;
   }
   return redis;
-}
-
-/** A second, connected connection with `redis`'s options (for subscriber mode); the caller closes it. */
-export async function duplicateConnection(redis: Redis, onError: (error: Error) => void = ignore): Promise<Redis> {
-  const copy = redis.duplicate({ lazyConnect: true });
-  copy.on('error', onError);
-  try {
-    await whenReady(copy, 'connect');
-  } catch (error) {
-    copy.disconnect();
-    throw error;
-  }
-  return copy;
 }
 
 /** Resolves when `redis` is ready for commands: connects a lazy one, waits for one that is connecting. */
