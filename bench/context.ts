@@ -50,15 +50,20 @@ export class BenchContext {
     return new BenchContext(options, secret, auth, await auth.sign({ userId: 'bench-admin', role: 'admin' }));
   }
 
-  /** Starts `script` against a fresh Postgres database, as a user would: DATABASE_URL and AUTH_SECRET. */
-  async startServer(name: string, script: string, env: Record<string, string> = {}): Promise<BenchServer> {
+  /** A fresh Postgres database, dropped at the end of the run. */
+  async createDatabase(): Promise<string> {
     const db = await createTestDatabase();
     this.cleanups.push(() => db.drop());
+    return db.url;
+  }
+
+  /** Starts `script` against `databaseUrl` as a user would: DATABASE_URL and AUTH_SECRET, default tuning. */
+  async startServer(name: string, script: string, databaseUrl: string, env: Record<string, string> = {}): Promise<BenchServer> {
     this.log(`starting ${name}`);
     const nodeArgs = this.options.profile
       ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}profiles`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
       : [];
-    const server = await startBenchServer({ name, script, env: { DATABASE_URL: db.url, AUTH_SECRET: this.secret, ...env }, nodeArgs });
+    const server = await startBenchServer({ name, script, env: { DATABASE_URL: databaseUrl, AUTH_SECRET: this.secret, ...env }, nodeArgs });
     this.cleanups.push(() => server.stop());
     return server;
   }
@@ -88,7 +93,7 @@ export class BenchContext {
         `other ${s.cpu.otherCores}, machine ${s.cpu.machineBusyPct}% busy${errors}`,
     );
     if (s.cpu.otherCores > NOISY_OTHER_CORES) {
-      this.notes.push(`${name}: other processes used ${s.cpu.otherCores} cores during the window (noisy)`);
+      this.notes.push(`${name}: other processes used ${s.cpu.otherCores} cores during the window (noisy): ${s.cpu.busiestOthers.join('; ')}`);
     }
   }
 }

@@ -5,8 +5,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { BenchContext, RESULTS_DIR } from './context';
 import type { BenchOptions } from './options';
 import { parseOptions, UsageError } from './options';
+import type { FanoutFigures } from './fanout/fanout';
+import { measureFanout } from './fanout/fanout';
+import type { SnapshotFigures } from './phases/snapshot-phase';
+import { measureSnapshot } from './phases/snapshot-phase';
 import type { ThroughputFigures } from './phases/throughput-phase';
-import { errorsOf, measureThroughput } from './phases/throughput-phase';
+import { errorsOf, eventList, measureThroughput, throughputEvents } from './phases/throughput-phase';
+import { benchEvent, createEvents } from './scenario/bench-events';
 import type { BenchResult } from './report';
 import { describeMachine, markdownTable, ratio } from './report';
 import { round } from './stats';
@@ -16,6 +21,13 @@ const AISLE_MAX_PURCHASES_PER_SEC = 25_000;
 const BASELINE_MAX_PURCHASES_PER_SEC = 5_000;
 /** Events of the "100 events" scenario (issue 6). */
 const SPREAD_EVENTS = 100;
+/** Issue 6: snapshot bytes and activation time of a 100,000-seat event. */
+const SNAPSHOT_EVENT_SEATS = 100_000;
+/** The watched event of the fan-out: small, so each viewer's snapshot is small. */
+const FANOUT_EVENT_SEATS = 1_000;
+/** Diffs sent per fan-out level. */
+const QUICK_FANOUT_ROUNDS = 3;
+const FULL_FANOUT_ROUNDS = 5;
 
 /** The command line as a user types it. */
 function commandLine(): string {
@@ -23,35 +35,56 @@ function commandLine(): string {
   return args.length > 0 ? `npm run bench -- ${args.join(' ')}` : 'npm run bench';
 }
 
-async function measureAisle(ctx: BenchContext): Promise<ThroughputFigures> {
-  const server = await ctx.startServer('aisle', 'src/main.ts', { AISLE_DEMO: '0' });
-  const figures = await measureThroughput(ctx, server, {
-    name: 'aisle',
-    maxPurchasesPerSec: AISLE_MAX_PURCHASES_PER_SEC,
-    ping: true,
-    spreadEvents: SPREAD_EVENTS,
-  });
+/** Everything measured on Aisle. */
+interface AisleFigures {
+  throughput: ThroughputFigures;
+  snapshot: SnapshotFigures;
+  fanout: FanoutFigures;
+}
+
+async function measureAisle(ctx: BenchContext): Promise<AisleFigures> {
+  const plan = { name: 'aisle', maxPurchasesPerSec: AISLE_MAX_PURCHASES_PER_SEC, ping: true, spreadEvents: SPREAD_EVENTS };
+  const events = throughputEvents(ctx, plan);
+  const big = benchEvent('aisle-100k', SNAPSHOT_EVENT_SEATS);
+  const watched = benchEvent('aisle-fanout', FANOUT_EVENT_SEATS);
+  const databaseUrl = await ctx.createDatabase();
+  const env = { AISLE_DEMO: '0' };
+  // Events are created on a first process, so the second one starts with none of them active: its
+  // first subscribe to the 100k-seat event is an activation after server start.
+  const setup = await ctx.startServer('aisle (creating events)', 'src/main.ts', databaseUrl, env);
+  const started = Date.now();
+  await createEvents(setup.url, ctx.adminToken, [...eventList(events), big, watched]);
+  ctx.log(`aisle: created ${eventList(events).length + 2} events in ${Date.now() - started} ms`);
+  await setup.stop();
+
+  const server = await ctx.startServer('aisle', 'src/main.ts', databaseUrl, env);
+  const snapshot = await measureSnapshot(ctx, server, big);
+  const rounds = ctx.options.mode === 'quick' ? QUICK_FANOUT_ROUNDS : FULL_FANOUT_ROUNDS;
+  const fanout = await measureFanout(ctx, server, watched, ctx.options.fanoutViewers, rounds);
+  if (fanout.stoppedBy) ctx.notes.push(`fan-out stopped: ${fanout.stoppedBy}`);
+  const throughput = await measureThroughput(ctx, server, plan, events);
   await server.stop();
-  return figures;
+  return { throughput, snapshot, fanout };
 }
 
 async function measureBaseline(ctx: BenchContext): Promise<ThroughputFigures> {
-  const server = await ctx.startServer('baseline', 'bench/baseline/conventional-server.ts');
-  const figures = await measureThroughput(ctx, server, {
-    name: 'baseline',
-    maxPurchasesPerSec: BASELINE_MAX_PURCHASES_PER_SEC,
-    ping: false,
-    spreadEvents: 0,
-  });
+  const plan = { name: 'baseline', maxPurchasesPerSec: BASELINE_MAX_PURCHASES_PER_SEC, ping: false, spreadEvents: 0 };
+  const events = throughputEvents(ctx, plan);
+  const server = await ctx.startServer('baseline', 'bench/baseline/conventional-server.ts', await ctx.createDatabase());
+  await createEvents(server.url, ctx.adminToken, eventList(events));
+  const figures = await measureThroughput(ctx, server, plan, events);
   await server.stop();
   return figures;
 }
 
-function buildResult(ctx: BenchContext, aisle: ThroughputFigures, baseline: ThroughputFigures | null, started: number): BenchResult {
+function buildResult(ctx: BenchContext, aisleFigures: AisleFigures, baseline: ThroughputFigures | null, started: number): BenchResult {
   const { options } = ctx;
+  const aisle = aisleFigures.throughput;
   const { hold, purchase } = aisle;
   const ping = aisle.ping!;
   const spread = aisle.spread!;
+  const { snapshot, fanout } = aisleFigures;
+  const top = fanout.levels.at(-1);
   for (const [name, figures] of [['Aisle', aisle], ['the baseline', baseline]] as const) {
     if (!figures) continue;
     const errors = errorsOf(figures);
@@ -75,11 +108,11 @@ function buildResult(ctx: BenchContext, aisle: ThroughputFigures, baseline: Thro
     baselinePurchasesPerSec: baseline?.purchase.opsPerSec ?? null,
     baselinePurchaseP99Ms: baseline?.purchase.latency.p99 ?? null,
     purchaseRatio: ratio(purchase.opsPerSec, baseline?.purchase.opsPerSec),
-    fanoutViewers: null,
-    fanoutP99Ms: null,
-    bytesPerConnection: null,
-    snapshotBytes100k: null,
-    activationMs100k: null,
+    fanoutViewers: top?.viewers ?? null,
+    fanoutP99Ms: top?.latency.p99 ?? null,
+    bytesPerConnection: top?.bytesPerConnection ?? null,
+    snapshotBytes100k: snapshot.snapshotFrameBytes,
+    activationMs100k: snapshot.activationMs,
     // Server CPU time in the hold window over the commands completed in it.
     cpuMsPer1000Commands: hold.opsPerSec > 0 ? round((hold.cpu.serverMs / (hold.opsPerSec * options.durationS)) * 1000, 2) : 0,
     machine: describeMachine(),
@@ -93,7 +126,7 @@ function buildResult(ctx: BenchContext, aisle: ThroughputFigures, baseline: Thro
       warmupS: options.warmupS,
       durationS: options.durationS,
     },
-    runs: { aisle, ...(baseline ? { baseline } : {}) },
+    runs: { aisle, snapshot, fanout, ...(baseline ? { baseline } : {}) },
     notes: ctx.notes,
     elapsedS: Math.round((Date.now() - started) / 1000),
   };

@@ -264,7 +264,7 @@ async function main(): Promise<void> {
     exhaustedChains,
     unanswered: inFlight,
   };
-  for (const conn of connections) conn.socket.close();
+  for (const conn of connections) conn.socket.sendClose();
   await Promise.race([Promise.all(connections.map((c) => c.socket.closed)), new Promise((r) => setTimeout(r, 2000))]);
   for (const conn of connections) conn.socket.destroy();
   post({ type: 'done', result });

@@ -2,8 +2,8 @@
 // optionally ping, 100 events and an offered-load sweep, and purchases.
 import type { BenchContext } from '../context';
 import type { LoadStats } from '../load/load-driver';
-import type { ThroughputEvents } from '../scenario/bench-events';
-import { createEvents, planThroughputEvents } from '../scenario/bench-events';
+import type { BenchEvent, ThroughputEvents } from '../scenario/bench-events';
+import { planThroughputEvents } from '../scenario/bench-events';
 import { purchaseCapacity } from '../scenario/plans';
 import { ThroughputScenarios } from '../scenario/throughput';
 import type { BenchServer } from '../system/server-process';
@@ -28,16 +28,27 @@ export interface ThroughputFigures {
   sweep: LoadStats[];
 }
 
-/** Creates the events of `plan` on `server` and runs its scenarios. */
-export async function measureThroughput(ctx: BenchContext, server: BenchServer, plan: ThroughputPlan): Promise<ThroughputFigures> {
-  const { options, shape } = ctx;
+/** The events `plan` needs under the run's options. */
+export function throughputEvents(ctx: BenchContext, plan: ThroughputPlan): ThroughputEvents {
+  const { options } = ctx;
   const chains = Math.max(options.connections, ...options.chartConnections) * options.depth;
   const seconds = options.warmupS + options.durationS;
-  const events: ThroughputEvents = planThroughputEvents(plan.name, chains, plan.spreadEvents, seconds * plan.maxPurchasesPerSec);
-  const started = Date.now();
-  await createEvents(server.url, ctx.adminToken, [events.hot, ...events.spread, ...events.purchase]);
-  ctx.log(`${plan.name}: created ${1 + events.spread.length + events.purchase.length} events in ${Date.now() - started} ms`);
+  return planThroughputEvents(plan.name, chains, plan.spreadEvents, seconds * plan.maxPurchasesPerSec);
+}
 
+/** Every event of `events`, to create them. */
+export function eventList(events: ThroughputEvents): BenchEvent[] {
+  return [events.hot, ...events.spread, ...events.purchase];
+}
+
+/** Runs the scenarios of `plan` on `server`, where `events` exist. */
+export async function measureThroughput(
+  ctx: BenchContext,
+  server: BenchServer,
+  plan: ThroughputPlan,
+  events: ThroughputEvents,
+): Promise<ThroughputFigures> {
+  const { options, shape } = ctx;
   const scenarios = new ThroughputScenarios(server, ctx.auth, plan.name, ctx.settings);
   let ping: LoadStats | null = null;
   if (plan.ping) {

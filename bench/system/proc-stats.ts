@@ -29,18 +29,28 @@ export function processRssBytes(pid: number): number {
   }
 }
 
-/** CPU ms of every process named `postgres` (the server and all its backends). */
-export function postgresCpuMs(): number {
-  let total = 0;
+/** CPU ms of every process on the machine, by pid, with its name. */
+export function allProcessCpu(): Map<number, { ms: number; name: string }> {
+  const all = new Map<number, { ms: number; name: string }>();
   for (const entry of readdirSync('/proc')) {
     if (entry.charCodeAt(0) > 57) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'latin1').trim() === 'postgres') total += processCpuMs(Number(entry));
+      const name = readFileSync(`/proc/${entry}/comm`, 'latin1').trim();
+      all.set(Number(entry), { ms: processCpuMs(Number(entry)), name });
     } catch {
       // Gone between readdir and read.
     }
   }
-  return total;
+  return all;
+}
+
+/** The command line of a process, shortened, or its pid when it is gone. */
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').trim().slice(0, 80);
+  } catch {
+    return `pid ${pid}`;
+  }
 }
 
 /** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
@@ -54,20 +64,14 @@ export function machineJiffies(): { busy: number; total: number } {
 
 /** A CPU reading of the processes that matter, taken at one instant. */
 export interface CpuSample {
-  serverMs: number;
-  benchMs: number;
-  postgresMs: number;
+  serverPid: number;
+  processes: Map<number, { ms: number; name: string }>;
   machine: { busy: number; total: number };
 }
 
 /** Takes a CpuSample; `serverPid` is the server under test. */
 export function sampleCpu(serverPid: number): CpuSample {
-  return {
-    serverMs: processCpuMs(serverPid),
-    benchMs: processCpuMs(process.pid),
-    postgresMs: postgresCpuMs(),
-    machine: machineJiffies(),
-  };
+  return { serverPid, processes: allProcessCpu(), machine: machineJiffies() };
 }
 
 /** CPU used between two samples over `ms` of wall time, as cores busy (1.0 = one full core). */
@@ -78,23 +82,40 @@ export interface CpuUse {
   postgresCores: number;
   /** Cores busy with anything else on the machine (other users' builds and tests): noise. */
   otherCores: number;
+  /** The busiest other processes, e.g. "0.8 node …/vitest/… (pid 123)". */
+  busiestOthers: string[];
   machineBusyPct: number;
 }
+
+/** Other processes' CPU above this share of a core is named in `busiestOthers`. */
+const NAMED_OTHER_CORES = 0.05;
 
 /** The CPU used between `a` and `b`, `wallMs` apart. */
 export function cpuBetween(a: CpuSample, b: CpuSample, wallMs: number): CpuUse {
   const round = (x: number): number => Math.round(x * 100) / 100;
+  const cores = (pid: number): number => ((b.processes.get(pid)?.ms ?? 0) - (a.processes.get(pid)?.ms ?? 0)) / wallMs;
+  const server = cores(a.serverPid);
+  const bench = cores(process.pid);
+  let postgres = 0;
+  const others: Array<[number, number]> = [];
+  for (const [pid, { name }] of b.processes) {
+    if (pid === a.serverPid || pid === process.pid) continue;
+    const used = cores(pid);
+    if (name === 'postgres') postgres += used;
+    else if (used > NAMED_OTHER_CORES) others.push([pid, used]);
+  }
   const total = b.machine.total - a.machine.total;
   const busyCores = ((b.machine.busy - a.machine.busy) * 1000) / TICKS_PER_SECOND / wallMs;
-  const server = (b.serverMs - a.serverMs) / wallMs;
-  const bench = (b.benchMs - a.benchMs) / wallMs;
-  const postgres = (b.postgresMs - a.postgresMs) / wallMs;
   return {
-    serverMs: b.serverMs - a.serverMs,
+    serverMs: Math.round(server * wallMs),
     serverCores: round(server),
     benchCores: round(bench),
     postgresCores: round(postgres),
     otherCores: round(Math.max(0, busyCores - server - bench - postgres)),
+    busiestOthers: others
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 3)
+      .map(([pid, used]) => `${round(used)} ${commandOf(pid)} (pid ${pid})`),
     machineBusyPct: total > 0 ? Math.round(((b.machine.busy - a.machine.busy) / total) * 100) : 0,
   };
 }

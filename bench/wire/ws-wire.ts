@@ -114,13 +114,18 @@ export class WireSocket {
     this.queue(clientFrame(payload));
   }
 
-  /** Sends a close frame and ends the connection. */
-  close(): void {
+  /** Sends a close frame (1000) and lets the server close the TCP connection, so the TIME_WAIT state
+   * and its port stay on the server's side. */
+  sendClose(): void {
     if (this.closedFlag) return;
     this.queue(clientFrame(Buffer.from([0x03, 0xe8]), OP_CLOSE));
+  }
+
+  /** Sends a close frame and ends the connection. */
+  close(): void {
+    this.sendClose();
     this.flush();
     this.socket.end();
-    this.socket.destroySoon();
   }
 
   /** Drops the connection without a close handshake. */
