@@ -9,7 +9,7 @@
     ARGV[1] nodeId of the caller, or '' to only read
     ARGV[2] the caller's url
     ARGV[3] ttl, milliseconds: how long this heartbeat keeps the caller alive
-    ARGV[4] the channel to publish a notice on when a member joined or expired
+    ARGV[4] the channel to publish a notice on when a member joined, changed its url or expired
 
   Output:
     {nodeId, url, nodeId, url, ...} the live members, in no particular order
