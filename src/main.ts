@@ -15,6 +15,11 @@ import type { Membership } from './cluster/membership';
 import { OwnershipManager } from './cluster/ownership-manager';
 import { PeerClient } from './cluster/peer-client';
 import { registerPeerEndpoint } from './cluster/peer-endpoint';
+import { openClusterRedis } from './cluster/redis-connection';
+import { RedisDiffBus } from './cluster/redis-diff-bus';
+import { RedisHoldJournal } from './cluster/redis-hold-journal';
+import { RedisLeaseStore } from './cluster/redis-lease-store';
+import { RedisMembership } from './cluster/redis-membership';
 import { ReplicaHub } from './cluster/replica-hub';
 import { RoutingEventService } from './cluster/routing-event-service';
 import type { Config } from './config/config';
@@ -178,8 +183,21 @@ function localBackends(): Backends {
 }
 
 /** Cluster mode: membership, leases, replicated holds and fan-out through Redis. */
-async function redisBackends(_url: string, _prefix: string, _log: Logger): Promise<Backends> {
-  throw new ConfigError('cluster mode is being wired');
+async function redisBackends(url: string, prefix: string, log: Logger): Promise<Backends> {
+  const onError = (error: unknown): void => log.warn({ err: error }, 'redis');
+  const redis = await openClusterRedis(url, { onError });
+  const bus = new RedisDiffBus(redis, { prefix, onError });
+  await bus.ready();
+  return {
+    membership: new RedisMembership(redis, { prefix }),
+    leases: new RedisLeaseStore(redis, prefix),
+    journal: new RedisHoldJournal(redis, prefix),
+    bus,
+    close: async () => {
+      await bus.close();
+      redis.disconnect();
+    },
+  };
 }
 
 async function main(): Promise<void> {

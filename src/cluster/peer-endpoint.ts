@@ -56,8 +56,10 @@ export function registerPeerEndpoint(app: TemplatedApp, local: EventService, sec
         return;
       }
       const method = local[request.op] as (eventId: string, ...args: unknown[]) => Promise<Outcome<unknown>>;
+      // MessagePack has no undefined: an omitted optional argument arrives as nil.
+      const args = request.args.map((arg) => (arg === null ? undefined : arg));
       Promise.resolve()
-        .then(() => method.call(local, request.eventId, ...request.args))
+        .then(() => method.call(local, request.eventId, ...args))
         .then(
           (outcome) => reply(ws, { id: request.id, outcome }),
           (error: unknown) => {
