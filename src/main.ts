@@ -31,7 +31,8 @@ import { loadNativeUws, NativeUwsError } from './gateway/native-uws';
 import { Server } from './gateway/server';
 import { TopicFeed } from './gateway/topic-feed';
 import { Metrics } from './observability/metrics';
-import { openStore } from './store/open-store';
+import { createJobs } from './jobs/jobs';
+import { openDatabase } from './store/open-store';
 
 /** A started node and how to stop it. */
 export interface RunningNode {
@@ -52,10 +53,12 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
     log.warn('DEV MODE: no AUTH_SECRET, tokens are signed with a random secret and GET /api/dev/token hands them out');
   }
   const uws = loadNativeUws();
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  const { store, sql } = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   if (!config.databaseUrl) log.info({ dataDir: config.dataDir }, 'embedded Postgres (PGlite)');
 
   const metrics = new Metrics();
+  // Webhooks, schedules, passivation: BullMQ with REDIS_URL, in process without (src/jobs).
+  const jobs = createJobs({ config: config.jobs, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, sql, clock: systemClock, nodeId: config.nodeId, metrics, log });
   const self = { nodeId: config.nodeId, url: config.advertiseUrl };
   const backends = config.redisUrl ? await redisBackends(config.redisUrl, config.redisPrefix, log) : localBackends();
   if (!config.redisUrl) log.warn('single-node mode: holds live in memory only, a restart drops them (confirmed orders are kept)');
@@ -76,6 +79,7 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
       // from the same replicas the same way.
       feed: { diff: (eventId, diff) => backends.bus.publishDiff(eventId, diff), expired: (u, e, h) => backends.bus.publishExpired(u, e, h) },
       journal: backends.journal ?? undefined,
+      sales: jobs.sales,
       ids: new RandomIds(),
       nodeId: config.nodeId,
       tickMs: config.diffTickMs,
@@ -90,6 +94,7 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
           metrics.errors.inc({ context });
           log.error({ err: error, context }, 'actor error');
         },
+        applied: jobs.applied,
       },
     },
     ownership,
@@ -113,6 +118,7 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
     auth,
     metrics,
     log,
+    jobs: { deadLetters: jobs.deadLetters, signTicket: (ticket) => jobs.tickets.sign(ticket) },
     readiness: async () => {
       try {
         await store.ping();
@@ -132,6 +138,7 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
   const port = await server.listen(config.host, config.port);
   await backends.membership.join(self);
   ownership.start(registry);
+  jobs.start(registry);
   joined = true;
 
   let stopping: Promise<void> | null = null;
@@ -146,6 +153,7 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
       server.closeConnections();
       replicas.close();
       peers?.close();
+      await jobs.stop().catch((error: unknown) => log.warn({ err: error }, 'stopping jobs failed'));
       await backends.close();
       await store.close();
     })());

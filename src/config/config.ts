@@ -1,6 +1,9 @@
 // Reads the process environment once, at the composition root, into a typed configuration.
 // Names and defaults are those of CONTRACT.md ("Process and configuration"); extras are marked.
 import { hostname } from 'node:os';
+import { validate as isCron } from 'node-cron';
+import { webhookTypes } from '../jobs/webhook-types';
+import type { WebhookType } from '../jobs/webhook-types';
 
 /** Everything the server is configured with. */
 export interface Config {
@@ -27,6 +30,36 @@ export interface Config {
   dbPoolSize: number;
   /** Extra: create the demo event on first start (default on). */
   demo: boolean;
+  /** Webhooks, background jobs and schedules (issue 4). */
+  jobs: JobsConfig;
+}
+
+/** Webhooks (CONTRACT.md: WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_EVENTS) and the jobs' extras. */
+export interface JobsConfig {
+  /** Both set: webhooks on; neither: off. */
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
+  /** The types delivered: the defaults plus those WEBHOOK_EVENTS names. */
+  webhookTypes: Set<WebhookType>;
+  /** Extra: per attempt (ms). */
+  webhookTimeoutMs: number;
+  /** Extra: attempts in all before a delivery is dead-lettered, and the first backoff (ms, doubling). */
+  webhookAttempts: number;
+  webhookBackoffMs: number;
+  /** Extra: deliver webhooks in this process (else only relay them to the queue; REDIS_URL only). */
+  worker: boolean;
+  /** Extra: deliveries in flight per process. */
+  concurrency: number;
+  /** Extra: BullMQ job lock (ms): how soon a dead worker's delivery is taken over. */
+  lockMs: number;
+  /** Extra: how often the outbox is polled for rows committed by other nodes (ms). */
+  outboxPollMs: number;
+  /** Extra: passivate actors idle this long (ms); 0: never. */
+  actorIdleMs: number;
+  /** Extra: cron expressions (6 fields, with seconds) of the schedules. */
+  cron: { salesWindow: string; outboxSweep: string; passivation: string; reconciliation: string };
+  /** Extra: HMAC secret of the tickets' QR payloads (default AUTH_SECRET; none: random per process). */
+  ticketSecret: string | undefined;
 }
 
 /** Thrown when an environment variable has a value that cannot be used. */
@@ -51,6 +84,52 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+function cron(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const value = nonEmpty(env[name]) ?? fallback;
+  if (value.trim().split(/\s+/).length !== 6 || !isCron(value)) {
+    throw new ConfigError(`${name} must be a 6-field cron expression (with seconds), got "${value}"`);
+  }
+  return value;
+}
+
+/** The jobs' part of the configuration. */
+function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
+  const webhookUrl = nonEmpty(env.WEBHOOK_URL);
+  const webhookSecret = nonEmpty(env.WEBHOOK_SECRET);
+  if ((webhookUrl === undefined) !== (webhookSecret === undefined)) {
+    throw new ConfigError('WEBHOOK_URL and WEBHOOK_SECRET go together: set both to turn webhooks on, or neither');
+  }
+  if (webhookUrl !== undefined && !/^https?:\/\/[^/]/.test(webhookUrl)) {
+    throw new ConfigError(`WEBHOOK_URL must be an http(s) URL, got "${webhookUrl}"`);
+  }
+  let types: Set<WebhookType>;
+  try {
+    types = webhookTypes(env.WEBHOOK_EVENTS);
+  } catch (error) {
+    throw new ConfigError(`WEBHOOK_EVENTS: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return {
+    webhookUrl,
+    webhookSecret,
+    webhookTypes: types,
+    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
+    webhookAttempts: int(env, 'WEBHOOK_ATTEMPTS', 10, 1, 100),
+    webhookBackoffMs: int(env, 'WEBHOOK_BACKOFF_MS', 2000, 1, 3_600_000),
+    worker: env.JOBS_WORKER !== '0',
+    concurrency: int(env, 'JOBS_CONCURRENCY', 32, 1, 1000),
+    lockMs: int(env, 'JOBS_LOCK_MS', 30_000, 500, 600_000),
+    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 250, 10, 60_000),
+    actorIdleMs: int(env, 'ACTOR_IDLE_SECONDS', 900, 0, 30 * 86_400) * 1000,
+    cron: {
+      salesWindow: cron(env, 'CRON_SALES_WINDOW', '* * * * * *'),
+      outboxSweep: cron(env, 'CRON_OUTBOX_SWEEP', '*/30 * * * * *'),
+      passivation: cron(env, 'CRON_PASSIVATION', '0 * * * * *'),
+      reconciliation: cron(env, 'CRON_RECONCILIATION', '30 * * * * *'),
+    },
+    ticketSecret: nonEmpty(env.TICKET_SECRET) ?? nonEmpty(env.AUTH_SECRET),
+  };
+}
+
 /** Builds the configuration from an environment (process.env by default). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int(env, 'PORT', 9001, 0, 65535);
@@ -73,5 +152,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commitRetryMs: int(env, 'COMMIT_RETRY_MS', 5000, 0, 600_000),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
     demo: env.AISLE_DEMO !== '0',
+    jobs: loadJobsConfig(env),
   };
 }

@@ -7,6 +7,7 @@ import type { EventService, Outcome } from '../actor/event-service';
 import { DefinitionError, expandDefinition } from '../domain';
 import type { EventDefinition } from '../domain/types';
 import type { EventStore, EventSummary } from '../store/event-store';
+import type { DeadLetter } from '../store/outbox-store';
 import type { Metrics } from '../observability/metrics';
 import type { Auth, Identity, Role } from './auth';
 import { hasRole } from './auth';
@@ -31,7 +32,21 @@ export interface HttpApiDeps {
   metrics: Metrics;
   log: Logger;
   readiness: Readiness;
+  /** Background work shown by the API (src/jobs): dead-lettered webhooks, signed ticket payloads. */
+  jobs?: JobsView;
 }
+
+/** What the API shows of the jobs. */
+export interface JobsView {
+  /** Dead-lettered webhooks, newest first; `beforeId` pages on. */
+  deadLetters(limit: number, beforeId?: string): Promise<DeadLetter[]>;
+  /** The signed payload of a ticket's QR code. */
+  signTicket(ticket: { code: string; eventId: string; orderId: string; seatId?: string; areaId?: string }): string;
+}
+
+/** Dead letters per page (default, max). */
+const DEAD_DEFAULT_LIMIT = 100;
+const DEAD_MAX_LIMIT = 1000;
 
 const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({ status, body, headers });
 
@@ -182,7 +197,23 @@ export function registerHttpApi(deps: HttpApiDeps): void {
     if (!order || !identity || (order.userId !== identity.userId && !hasRole(identity.role, 'staff'))) {
       throw new HttpError('not_found', 'no such order');
     }
-    return json(200, order);
+    const { jobs } = deps;
+    if (!jobs) return json(200, order);
+    const { eventId, orderId } = order;
+    return json(200, { ...order, tickets: order.tickets.map((t) => ({ ...t, qr: jobs.signTicket({ ...t, eventId, orderId }) })) });
+  });
+
+  get('/api/webhooks/dead', async (request) => {
+    await caller(request, 'staff');
+    const limitText = request.query.get('limit');
+    const limit = limitText === null || limitText === '' ? DEAD_DEFAULT_LIMIT : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > DEAD_MAX_LIMIT) {
+      throw new HttpError('bad_request', `limit must be an integer from 1 to ${DEAD_MAX_LIMIT}`);
+    }
+    const before = request.query.get('before') || undefined;
+    if (before !== undefined && !/^[1-9][0-9]{0,18}$/.test(before)) throw new HttpError('bad_request', 'before must be an id from a previous page');
+    const dead = deps.jobs ? await deps.jobs.deadLetters(limit, before) : [];
+    return json(200, { deadLetters: dead, next: dead.length === limit ? dead[dead.length - 1].id : null });
   });
 
   post('/api/orders/:orderId/cancel', async (request) => {

@@ -6,7 +6,7 @@ import type { EventService } from '../actor/event-service';
 import type { EventStore } from '../store/event-store';
 import type { Metrics } from '../observability/metrics';
 import type { Auth } from './auth';
-import type { Readiness } from './http-api';
+import type { JobsView, Readiness } from './http-api';
 import { registerHttpApi } from './http-api';
 import type { TopicFeed } from './topic-feed';
 import type { WsLimits } from './ws-gateway';
@@ -23,6 +23,8 @@ export interface ServerDeps {
   metrics: Metrics;
   log: Logger;
   readiness: Readiness;
+  /** Dead letters and ticket signatures for the HTTP API (src/jobs). */
+  jobs?: JobsView;
   wsLimits?: Partial<WsLimits>;
 }
 
@@ -35,7 +37,7 @@ export class Server {
     const { app, feed, service, auth, metrics, log, store, readiness } = deps;
     this.ws = new WsGateway({ app, feed, service, auth, metrics, log, limits: deps.wsLimits });
     this.ws.attach();
-    registerHttpApi({ app, store, service, auth, metrics, log, readiness });
+    registerHttpApi({ app, store, service, auth, metrics, log, readiness, jobs: deps.jobs });
   }
 
   /** Starts listening; resolves with the bound port (useful with port 0). */

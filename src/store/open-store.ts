@@ -20,6 +20,18 @@ export interface OpenStoreOptions {
 
 /** Opens the configured database and applies pending migrations; throws StoreUnavailableError if unreachable. */
 export async function openStore(options: OpenStoreOptions): Promise<EventStore> {
+  return (await openDatabase(options)).store;
+}
+
+/** The event store and the SQL client under it, for the other stores of the same database (jobs). */
+export interface OpenDatabase {
+  store: EventStore;
+  /** Closed by `store.close()`. */
+  sql: SqlClient;
+}
+
+/** Like openStore, also handing out the SQL client (PGlite allows one instance per data dir). */
+export async function openDatabase(options: OpenStoreOptions): Promise<OpenDatabase> {
   let client: SqlClient;
   if (options.databaseUrl) {
     client = new PgClient({ connectionString: options.databaseUrl, poolSize: options.poolSize });
@@ -35,5 +47,5 @@ export async function openStore(options: OpenStoreOptions): Promise<EventStore> 
     await store.close().catch(() => undefined);
     throw error;
   }
-  return store;
+  return { store, sql: client };
 }

@@ -1,0 +1,91 @@
+// Turns what actors do into outbox rows that are not written by the store's own transactions: hold
+// changes (only when WEBHOOK_EVENTS names them) and sell-outs. It hangs on the actor's `applied`
+// observer hook, so no command path calls it, and it never awaits: rows are gathered and written in
+// batches. A crash can lose the last few milliseconds of them, like the in-memory holds they describe;
+// a sell-out is written with a dedupe key, so writing it twice does no harm.
+import type { Logger } from 'pino';
+import type { Clock } from '../actor/clock';
+import type { EventActor } from '../actor/event-actor';
+import type { DomainEvent } from '../domain/types';
+import type { JobMetrics } from '../observability/job-metrics';
+import type { NewOutboxMessage, OutboxStore } from '../store/outbox-store';
+import { BatchWriter } from './batch-writer';
+import type { WebhookType } from './webhook-types';
+
+/** How long announcements gather before one INSERT (ms): well under a diff tick. */
+const FLUSH_MS = 20;
+/** Most rows per INSERT. */
+const MAX_BATCH = 1000;
+/** Rows kept while Postgres is away; beyond that they are dropped and counted. */
+const MAX_PENDING = 100_000;
+
+/** Writes hold and sell-out announcements; tells the relay when rows of any kind were committed. */
+export class ActorAnnouncer {
+  private readonly writer: BatchWriter<NewOutboxMessage>;
+
+  constructor(
+    outbox: OutboxStore,
+    private readonly types: ReadonlySet<WebhookType>,
+    clock: Clock,
+    metrics: JobMetrics | null,
+    log: Logger,
+    /** Called when new outbox rows were committed (by a purchase, a cancel, a sales change or here). */
+    private readonly committed: () => void,
+  ) {
+    this.writer = new BatchWriter<NewOutboxMessage>({
+      write: (rows) => outbox.append(rows).then(() => undefined),
+      clock,
+      flushMs: FLUSH_MS,
+      maxBatch: MAX_BATCH,
+      maxPending: MAX_PENDING,
+      onError: (error) => log.warn({ err: error }, 'could not write announcements to the outbox; will retry'),
+      onDropped: (count) => metrics?.outboxDropped.inc(count),
+      onWritten: () => committed(),
+    });
+  }
+
+  /** The actor observer hook (ActorObserver.applied). */
+  readonly applied = (actor: EventActor, event: DomainEvent): void => {
+    const eventId = actor.eventId;
+    switch (event.type) {
+      case 'SeatsHeld':
+        if (event.created && this.types.has('hold.created')) {
+          const { holdId, userId, areas, expiresAt } = event;
+          this.writer.add({ eventId, type: 'hold.created', payload: { eventId, holdId, userId, seats: actor.seatIds(event.seats), areas, expiresAt } });
+        }
+        break;
+      case 'SeatsReleased': {
+        const type = event.reason === 'expired' ? 'hold.expired' : 'hold.released';
+        if (this.types.has(type)) {
+          const { holdId, userId, areas, holdEnded } = event;
+          this.writer.add({ eventId, type, payload: { eventId, holdId, userId, seats: actor.seatIds(event.seats), areas, holdEnded } });
+        }
+        break;
+      }
+      case 'OrderConfirmed':
+        // Its order.confirmed row was committed with it.
+        this.committed();
+        if (actor.isSoldOut()) {
+          this.writer.add({
+            eventId,
+            type: 'event.sold_out',
+            payload: { eventId, orderId: event.orderId },
+            // Once per sell-out: a cancellation and a new last sale make a new one.
+            dedupeKey: `event.sold_out:${eventId}:${event.orderId}`,
+          });
+        }
+        break;
+      case 'OrderCancelled':
+      case 'SalesChanged':
+        this.committed();
+        break;
+      default:
+        break;
+    }
+  };
+
+  /** Writes what is gathering (drain, tests). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+}
