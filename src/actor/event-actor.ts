@@ -467,7 +467,10 @@ export class EventActor {
     switch (outcome) {
       case 'fenced':
         this.stop({ code: 'moved', message: 'this event moved to another node; retry' });
-        return fail('moved', 'this event moved to another node; retry');
+        return {
+          ok: false,
+          error: { code: 'moved', message: 'this event moved to another node while the order was being stored; nothing was bought, retry', fenced: true },
+        };
       case 'unavailable':
         return fail('unavailable', 'the order could not be stored in time; your hold is kept, nothing was bought');
       case 'seat_taken':

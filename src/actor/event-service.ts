@@ -9,6 +9,11 @@ export interface Failure {
   code: ErrorCode;
   message: string;
   seats?: string[];
+  /**
+   * Internal (never sent to clients): the owner tried and the epoch check refused the write, so this
+   * `moved` is the answer itself, not a routing hiccup to retry behind the client's back.
+   */
+  fenced?: boolean;
 }
 
 /** Success with a value, or a failure that changed nothing. */

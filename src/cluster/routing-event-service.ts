@@ -82,7 +82,7 @@ export class RoutingEventService implements EventService {
     for (const wait of MOVED_BACKOFF_MS) {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       outcome = await this.once<T>(eventId, op, args);
-      if (outcome.ok || outcome.error.code !== 'moved') return outcome;
+      if (outcome.ok || outcome.error.code !== 'moved' || outcome.error.fenced) return outcome;
     }
     return outcome;
   }

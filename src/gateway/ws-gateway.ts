@@ -395,7 +395,9 @@ export class WsGateway {
 
   private fail(ws: Socket, codec: Codec, type: string, rid: Rid, error: Failure): void {
     this.count(type, error.code);
-    this.cork(ws, () => this.reply(ws, codec, withRid({ type: 'error', ...error }, rid)));
+    const { code, message, seats } = error;
+    const reply = seats ? { type: 'error', code, message, seats } : { type: 'error', code, message };
+    this.cork(ws, () => this.reply(ws, codec, withRid(reply, rid)));
   }
 
   private internal(ws: Socket, codec: Codec, type: string, rid: Rid, error: unknown): void {
