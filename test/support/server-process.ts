@@ -31,10 +31,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `src/main.ts` with `env` on top of a clean test environment. */
-export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+/** Another entry point than the server's (a webhook worker), and the log line that says it is ready. */
+export interface ProcessProgram {
+  script: string;
+  ready: string;
+}
+
+/** Starts `src/main.ts` (or `program`) with `env` on top of a clean test environment. */
+export async function startServer(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  program: ProcessProgram = { script: 'src/main.ts', ready: 'Aisle is serving' },
+): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', program.script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', AISLE_DEMO: '0', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,7 +55,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      if (output.includes('Aisle is serving')) {
+      if (output.includes(program.ready)) {
         clearTimeout(timer);
         resolve();
       }
