@@ -5,6 +5,7 @@ import type { Clock, TimerHandle } from './clock';
 import type { CommitOutcome } from './group-commit';
 import { GroupCommitter } from './group-commit';
 import { HoldReplicator } from './hold-replicator';
+import type { ReplicationOutcome } from './hold-replicator';
 import type { HoldJournal } from '../cluster/hold-journal';
 import type {
   DiffPush,
@@ -163,13 +164,30 @@ export class EventActor {
   }
 
   /**
+   * A refused journal write means a newer epoch claimed it, or the journal was lost (Redis restarted
+   * empty). Claiming again with our epoch tells the two apart: it succeeds only in the second case,
+   * and then every live hold is written back.
+   */
+  private async reclaimJournal(): Promise<ReplicationOutcome> {
+    if (!this.deps.journal) return 'fenced';
+    try {
+      const claimed = await this.deps.journal.claim(this.eventId, this.epoch);
+      if (!claimed.ok) return 'fenced';
+      return await this.replicator!.rewriteAll(this.liveHolds());
+    } catch (error) {
+      this.deps.observer?.error?.(error, 'journal');
+      return 'unavailable';
+    }
+  }
+
+  /**
    * Hands the event off: refuses new client commands with `moved`, lets purchases in flight commit,
    * waits for hold replication, publishes the last diff, then stops.
    */
   async handOff(): Promise<void> {
     this.draining = true;
     while (this.committer.depth > 0) await new Promise((r) => setTimeout(r, 5));
-    await this.replicator?.barrier();
+    if (this.replicator && (await this.replicator.barrier()) === 'fenced') await this.reclaimJournal();
     this.flushDiff();
     this.stop({ code: 'moved', message: 'this event moved to another node; retry' });
   }
@@ -275,7 +293,8 @@ export class EventActor {
 
   /** Answers once this command's hold changes are in the journal; `undo` runs if they never get there. */
   private async afterReplication<T>(answer: () => Outcome<T>, undo?: () => void): Promise<Outcome<T>> {
-    const outcome = await this.replicator!.barrier();
+    let outcome = await this.replicator!.barrier();
+    if (outcome === 'fenced') outcome = await this.reclaimJournal();
     if (outcome === 'ok') return answer();
     if (outcome === 'fenced') {
       this.stop({ code: 'moved', message: 'this event moved to another node; retry' });

@@ -56,6 +56,9 @@ export class OwnershipManager implements ActivationPolicy {
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
   private readonly handingOff = new Set<string>();
+  /** When the membership backend was last seen failing (epoch ms). */
+  private lastUnhealthyAt = -Infinity;
+  private settleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OwnershipDeps) {
     this.timing = { ...DEFAULT_LEASE_TIMING, ...deps.timing };
@@ -81,6 +84,7 @@ export class OwnershipManager implements ActivationPolicy {
     this.stopped = true;
     this.unsubscribe?.();
     if (this.renewTimer) clearTimeout(this.renewTimer);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
   }
 
   /** The node the ring prefers for `eventId` (cached until the ring changes). */
@@ -146,6 +150,7 @@ export class OwnershipManager implements ActivationPolicy {
   // ------------------------------------------------------------------ renewal and self-fencing
 
   private async renew(): Promise<void> {
+    if (!this.deps.membership.healthy()) this.lastUnhealthyAt = this.deps.clock.now();
     const actors = (this.registry?.all() ?? []).filter((a) => !a.isStopped);
     if (actors.length === 0) return;
     const ids = actors.map((a) => a.eventId);
@@ -207,7 +212,21 @@ export class OwnershipManager implements ActivationPolicy {
   // ------------------------------------------------------------------ ring changes
 
   private applyMembers(members: Member[]): void {
-    const list = members.some((m) => m.nodeId === this.deps.self.nodeId) || this.stopped ? members : [...members, this.deps.self];
+    let list = members.some((m) => m.nodeId === this.deps.self.nodeId) || this.stopped ? members : [...members, this.deps.self];
+    // Right after the membership backend recovered (Redis restarted empty), nodes re-register one
+    // by one: a node missing then has not died, it has not beaten yet. Removals wait until the list
+    // settles, so events do not bounce between nodes (additions apply at once).
+    const settling = this.deps.clock.now() - this.lastUnhealthyAt < this.timing.ttlMs;
+    if (settling) {
+      const missing = this.members.filter((old) => !list.some((m) => m.nodeId === old.nodeId));
+      if (missing.length > 0) {
+        list = [...list, ...missing];
+        this.settleTimer ??= setTimeout(() => {
+          this.settleTimer = null;
+          this.applyMembers(this.deps.membership.members());
+        }, this.timing.ttlMs);
+      }
+    }
     const sorted = [...list].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
     const same =
       sorted.length === this.members.length && sorted.every((m, i) => m.nodeId === this.members[i].nodeId && m.url === this.members[i].url);
