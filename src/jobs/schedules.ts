@@ -18,7 +18,8 @@ export interface ScheduleSpec {
   scope: 'cluster' | 'node';
   /** How long a cluster run may take before another node may run the next slot (ms). */
   leaseMs: number;
-  run(): Promise<void>;
+  /** One run; `slot` is the cron time it runs for. */
+  run(slot: Date): Promise<void>;
 }
 
 /** node-cron's key for a slot is `<task name>:<slot ISO>`. */
@@ -60,7 +61,7 @@ export class Schedules {
 
   /** Creates and starts a schedule. */
   add(spec: ScheduleSpec): void {
-    const task = cron.createTask(spec.cron, () => this.runOnce(spec), {
+    const task = cron.createTask(spec.cron, (context) => this.runOnce(spec, context.date), {
       name: spec.name,
       // A slow run on this node is skipped over rather than stacked.
       noOverlap: true,
@@ -90,9 +91,9 @@ export class Schedules {
   }
 
   /** One run of a schedule on this node, measured and never throwing. */
-  private async runOnce(spec: ScheduleSpec): Promise<void> {
+  private async runOnce(spec: ScheduleSpec, slot: Date): Promise<void> {
     const started = this.clock.now();
-    const run = spec.run().then(
+    const run = spec.run(slot).then(
       () => this.metrics?.scheduleRuns.inc({ schedule: spec.name, outcome: 'ran' }),
       (error: unknown) => {
         this.metrics?.scheduleRuns.inc({ schedule: spec.name, outcome: 'failed' });

@@ -35,8 +35,9 @@ RETURNING id`;
 
 /**
  * $1 now, $2 the earliest window time still announced (ISO) → [{id}] of the announcements written:
- * `event.sales_opened` when sales_open_at passed and sales_close_at did not, `event.sales_closed` when
- * sales_close_at passed; dedupe key `<type>:<event id>`, so each is written once.
+ * `event.sales_opened` once sales_open_at is reached (and sales_close_at is not passed),
+ * `event.sales_closed` once sales_close_at is passed, the edges the domain's salesStatus uses (on sale
+ * from open to close, both included); dedupe key `<type>:<event id>`, so each is written once.
  */
 export const ANNOUNCE_SALES_WINDOWS = `
 INSERT INTO outbox (event_id, type, payload, dedupe_key)
@@ -45,8 +46,8 @@ FROM events e
 CROSS JOIN LATERAL (VALUES
   ('event.sales_opened', e.sales_open_at,
    e.sales_open_at::timestamptz <= $1::timestamptz
-     AND (e.sales_close_at IS NULL OR e.sales_close_at::timestamptz > $1::timestamptz)),
-  ('event.sales_closed', e.sales_close_at, e.sales_close_at::timestamptz <= $1::timestamptz)
+     AND (e.sales_close_at IS NULL OR e.sales_close_at::timestamptz >= $1::timestamptz)),
+  ('event.sales_closed', e.sales_close_at, e.sales_close_at::timestamptz < $1::timestamptz)
 ) AS w (type, at, due)
 WHERE (e.sales_open_at IS NOT NULL OR e.sales_close_at IS NOT NULL)
   AND w.at IS NOT NULL AND w.due AND w.at::timestamptz > $2::timestamptz
