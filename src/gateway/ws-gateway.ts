@@ -200,7 +200,7 @@ export class WsGateway {
     const started = performance.now();
     const done = this.dispatch(ws, conn, codec, message);
     if (done) {
-      void done.then(() => this.deps.metrics.requestSeconds.observe({ type: message.type }, (performance.now() - started) / 1000));
+      void done.then(() => this.deps.metrics.timeRequest(message.type, (performance.now() - started) / 1000));
     }
   }
 
@@ -414,7 +414,7 @@ export class WsGateway {
   }
 
   private count(type: string, outcome: string): void {
-    this.deps.metrics.requests.inc({ type, outcome });
+    this.deps.metrics.countRequest(type, outcome);
   }
 
   private cork(ws: Socket, fn: () => void): void {
@@ -431,6 +431,8 @@ export class WsGateway {
   }
 }
 
+/** Adds the request's rid to a reply built for it (replies are fresh objects: no copy needed). */
 function withRid<T extends object>(message: T, rid: Rid): T & { rid?: string | number } {
-  return rid === undefined ? message : { ...message, rid };
+  if (rid !== undefined) (message as T & { rid?: string | number }).rid = rid;
+  return message;
 }

@@ -69,4 +69,39 @@ export class Metrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
+
+  // Hot-path helpers: prom-client hashes the label set on every call; these keep one child per label
+  // combination instead (a handful of types × outcomes).
+  private readonly children = new Map<string, { inc(): void }>();
+  private readonly timers = new Map<string, { observe(value: number): void }>();
+
+  /** Counts one WebSocket request by type and outcome. */
+  countRequest(type: string, outcome: string): void {
+    this.child(this.requests, 'r', type, outcome).inc();
+  }
+
+  /** Counts one actor command by type and outcome. */
+  countCommand(type: string, outcome: string): void {
+    this.child(this.commands, 'c', type, outcome).inc();
+  }
+
+  /** Records how long a WebSocket request took, in seconds. */
+  timeRequest(type: string, seconds: number): void {
+    let timer = this.timers.get(type);
+    if (!timer) {
+      timer = this.requestSeconds.labels({ type });
+      this.timers.set(type, timer);
+    }
+    timer.observe(seconds);
+  }
+
+  private child(counter: Counter<'type' | 'outcome'>, kind: string, type: string, outcome: string): { inc(): void } {
+    const key = `${kind}\0${type}\0${outcome}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = counter.labels({ type, outcome });
+      this.children.set(key, child);
+    }
+    return child;
+  }
 }
