@@ -85,7 +85,7 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
       tickMs: config.diffTickMs,
       commit: { maxBatch: config.commitMaxBatch, maxInFlight: config.commitMaxInFlight, retryForMs: config.commitRetryMs },
       observer: {
-        command: (type, outcome) => metrics.commands.inc({ type, outcome }),
+        command: (type, outcome) => metrics.countCommand(type, outcome),
         commitBatch: (size, ms) => {
           metrics.commitBatchSize.observe(size);
           metrics.commitSeconds.observe(ms / 1000);
