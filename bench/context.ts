@@ -8,6 +8,7 @@ import type { LoadStats } from './load/load-driver';
 import type { BenchOptions } from './options';
 import type { Shape } from './scenario/plans';
 import type { LoadSettings } from './scenario/throughput';
+import { NOISY_OTHER_CORES } from './scenario/throughput';
 import type { BenchServer } from './system/server-process';
 import { startBenchServer } from './system/server-process';
 
@@ -17,14 +18,19 @@ export const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url))
 /** Longest waits for a quiet machine before each run: the machine is shared with builds and tests. */
 const QUICK_QUIET_WAIT_MS = 2_000;
 const FULL_QUIET_WAIT_MS = 20_000;
-/** Other processes' CPU in a measured window above which its figures are flagged as noisy. */
-const NOISY_OTHER_CORES = 0.15;
+/** Each point of the offered-load sweep runs at most this long (s): it has many points. */
+const SWEEP_WARMUP_S = 2;
+const SWEEP_DURATION_S = 8;
+/** Full runs measure a noisy scenario again, this many times at most, and keep the quietest run. */
+const FULL_NOISY_RETRIES = 1;
 
 /** Shared state of one bench run. */
 export class BenchContext {
   /** What was missed or reduced, for the JSON and the printout. */
   readonly notes: string[] = [];
   readonly settings: LoadSettings;
+  /** Shorter runs for the offered-load sweep of the chart. */
+  readonly sweepSettings: LoadSettings;
   readonly shape: Shape;
   private readonly cleanups: Array<() => Promise<void>> = [];
 
@@ -39,6 +45,12 @@ export class BenchContext {
       durationMs: options.durationS * 1000,
       workers: options.workers,
       quietWaitMs: options.mode === 'quick' ? QUICK_QUIET_WAIT_MS : FULL_QUIET_WAIT_MS,
+      noisyRetries: options.mode === 'quick' ? 0 : FULL_NOISY_RETRIES,
+    };
+    this.sweepSettings = {
+      ...this.settings,
+      warmupMs: Math.min(options.warmupS, SWEEP_WARMUP_S) * 1000,
+      durationMs: Math.min(options.durationS, SWEEP_DURATION_S) * 1000,
     };
     this.shape = { connections: options.connections, depth: options.depth };
   }

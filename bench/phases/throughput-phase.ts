@@ -33,7 +33,8 @@ export function throughputEvents(ctx: BenchContext, plan: ThroughputPlan): Throu
   const { options } = ctx;
   const chains = Math.max(options.connections, ...options.chartConnections) * options.depth;
   const seconds = options.warmupS + options.durationS;
-  return planThroughputEvents(plan.name, chains, plan.spreadEvents, seconds * plan.maxPurchasesPerSec);
+  const attempts = ctx.settings.noisyRetries + 1;
+  return planThroughputEvents(plan.name, chains, plan.spreadEvents, seconds * plan.maxPurchasesPerSec * attempts);
 }
 
 /** Every event of `events`, to create them. */
@@ -62,15 +63,16 @@ export async function measureThroughput(
     spread = await scenarios.hold(shape, events.spread);
     ctx.logRun(`${plan.name} hold+release, ${plan.spreadEvents} events`, spread);
   }
-  const purchase = await scenarios.purchase(shape, events.purchase, 0);
+  const purchase = await scenarios.purchase(shape, events.purchase);
   ctx.logRun(`${plan.name} purchases (latency: the buy step)`, purchase);
   ctx.log(`  ${plan.name} purchase, hold sent → order received: p99 ${purchase.totalLatency.p99} ms`);
   if (purchase.exhaustedChains > 0) {
     ctx.notes.push(`${plan.name} purchases: ${purchase.exhaustedChains} chains ran out of seats (${purchaseCapacity(events.purchase)} planned)`);
   }
   const sweep: LoadStats[] = [];
+  const sweepScenarios = new ThroughputScenarios(server, ctx.auth, plan.name, ctx.sweepSettings);
   for (const connections of options.chartConnections) {
-    const run = await scenarios.hold({ connections, depth: options.depth }, [events.hot]);
+    const run = await sweepScenarios.hold({ connections, depth: options.depth }, [events.hot]);
     ctx.logRun(`${plan.name} hold+release at ${connections} connections`, run);
     sweep.push(run);
   }

@@ -45,15 +45,24 @@ export function purchaseCapacity(events: BenchEvent[]): number {
 /**
  * Purchases: chain g buys, one seat per purchase, its own slice of each event in turn (all of the
  * first event, then the next), so the chains share one hot event at a time. Each connection gets as
- * many users as its seats need at `maxSeatsPerUser` each.
+ * many users as its seats need at `maxSeatsPerUser` each. The seats are cut into `attempts` shares,
+ * one per attempt, so a repeated run never meets seats an earlier one sold.
  */
-export async function purchasePlan(shape: Shape, auth: Auth, prefix: string, events: BenchEvent[]): Promise<ConnectionPlan[]> {
-  const chains = shape.connections * shape.depth;
+export async function purchasePlan(
+  shape: Shape,
+  auth: Auth,
+  prefix: string,
+  events: BenchEvent[],
+  attempt = 0,
+  attempts = 1,
+): Promise<ConnectionPlan[]> {
+  const perAttempt = shape.connections * shape.depth;
+  const chains = perAttempt * attempts;
   const plans: ConnectionPlan[] = [];
   for (let c = 0; c < shape.connections; c++) {
     let seats = 0;
     const chainPlans = Array.from({ length: shape.depth }, (_, k) => {
-      const g = c * shape.depth + k;
+      const g = attempt * perAttempt + c * shape.depth + k;
       return {
         ranges: events.map((event) => {
           const slice = Math.floor(event.seats / chains);
