@@ -29,6 +29,7 @@ import { expandDefinition } from './domain';
 import { Auth } from './gateway/auth';
 import { loadNativeUws, NativeUwsError } from './gateway/native-uws';
 import { Server } from './gateway/server';
+import { ensurePagesBuilt } from './web/build';
 import { TopicFeed } from './gateway/topic-feed';
 import { Metrics } from './observability/metrics';
 import { createJobs } from './jobs/jobs';
@@ -109,6 +110,12 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
   service.useSnapshotSource(replicas);
   if (peers) registerPeerEndpoint(app, service.local, config.authSecret!, log);
   let joined = false;
+  // The seat map and staff pages: built once, and again only when their sources changed. A failed build
+  // (e.g. a read-only file system) leaves the API serving; the pages then answer 503.
+  await ensurePagesBuilt().then(
+    (built) => built && log.info('built the web pages'),
+    (error: unknown) => log.warn({ err: error }, 'could not build the web pages'),
+  );
   const server = new Server({
     uws,
     app,

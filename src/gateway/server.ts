@@ -8,6 +8,8 @@ import type { Metrics } from '../observability/metrics';
 import type { Auth } from './auth';
 import type { JobsView, Readiness } from './http-api';
 import { registerHttpApi } from './http-api';
+import { PAGES_DIR } from '../web/pages-dir';
+import { registerStaticPages } from './static-pages';
 import type { TopicFeed } from './topic-feed';
 import type { WsLimits } from './ws-gateway';
 import { WsGateway } from './ws-gateway';
@@ -37,6 +39,8 @@ export class Server {
     const { app, feed, service, auth, metrics, log, store, readiness } = deps;
     this.ws = new WsGateway({ app, feed, service, auth, metrics, log, limits: deps.wsLimits });
     this.ws.attach();
+    // Before the HTTP API: it ends with the catch-all 404 route.
+    registerStaticPages({ app, dir: PAGES_DIR, log });
     registerHttpApi({ app, store, service, auth, metrics, log, readiness, jobs: deps.jobs });
   }
 

@@ -2,6 +2,7 @@
 // 127.0.0.1:6379. If one is down and we are root, it is started (or installed with apt first);
 // otherwise this says exactly what is missing and exits 1.
 import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 
 const services = [
@@ -66,6 +67,22 @@ for (const service of services) {
   if (!(await waitFor(service.port, 20_000))) {
     console.error(`${service.name} still unreachable on 127.0.0.1:${service.port}`);
     failed = true;
+  }
+}
+
+// The browser tests drive Debian's Chromium (never a downloaded browser). Present: nothing to do. Missing
+// and root: install it (~30 s, once per machine). Otherwise those tests skip and say why.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  if (isRoot) {
+    console.error(`no Chromium at ${CHROMIUM}: installing the chromium package with apt-get for the browser tests`);
+    try {
+      execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit' });
+    } catch (error) {
+      console.error(`could not install chromium (${error.message}): the browser tests will be skipped`);
+    }
+  } else {
+    console.error(`no Chromium at ${CHROMIUM} and not root: the browser tests will be skipped (apt-get install -y chromium)`);
   }
 }
 if (failed) process.exit(1);

@@ -1,0 +1,129 @@
+// Builds the pages with esbuild: the two entry points (seat map, staff dashboard) and the stylesheet as
+// content-hashed files under assets/, and the HTML pages pointing at them. `npm run build` runs it;
+// `npm start` runs it when the build is missing or older than its sources (ensurePagesBuilt).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PAGES_DIR } from './pages-dir';
+
+const WEB_DIR = fileURLToPath(new URL('./', import.meta.url));
+const ROOT = join(WEB_DIR, '..', '..');
+/** Everything the bundles are built from: a change to any of these makes the build stale. */
+const SOURCE_DIRS = [WEB_DIR, join(ROOT, 'protocol')];
+const MANIFEST = 'manifest.json';
+/** The HTML pages: file name → the entry point its script comes from. */
+const PAGES: Record<string, string> = { 'index.html': 'seat-map', 'staff.html': 'staff' };
+
+/** What a build produced. */
+export interface PagesManifest {
+  sourceHash: string;
+  /** Logical name (seat-map, staff, styles) → path under the pages dir, e.g. assets/seat-map-AB12.js. */
+  assets: Record<string, string>;
+  /** Bytes of each output file. */
+  sizes: Record<string, number>;
+}
+
+/** A hash of every page source (paths and contents), to tell whether a build is current. */
+export function sourceHash(): string {
+  const hash = createHash('sha256');
+  const visit = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name === 'dist' || name.startsWith('.dist-') || name === 'node_modules' || name.endsWith('.test.ts')) continue;
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) visit(path);
+      else if (/\.(ts|html|css)$/.test(name)) hash.update(relative(ROOT, path)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  for (const dir of SOURCE_DIRS) visit(dir);
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** The manifest of the current build, or null. */
+export function readManifest(dir = PAGES_DIR): PagesManifest | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as PagesManifest;
+  } catch {
+    return null;
+  }
+}
+
+/** Builds into a fresh directory next to `outDir`, then swaps it in, so a server never sees half a build. */
+export async function buildPages(outDir = PAGES_DIR): Promise<PagesManifest> {
+  const esbuild = await import('esbuild');
+  const hash = sourceHash();
+  const staging = join(dirname(outDir), `.dist-${process.pid}-${Date.now()}`);
+  mkdirSync(join(staging, 'assets'), { recursive: true });
+  const result = await esbuild.build({
+    entryPoints: {
+      'seat-map': join(WEB_DIR, 'seat-map', 'main.ts'),
+      staff: join(WEB_DIR, 'staff', 'main.ts'),
+      styles: join(WEB_DIR, 'pages', 'styles.css'),
+    },
+    outdir: join(staging, 'assets'),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    minify: true,
+    sourcemap: false,
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const assets: Record<string, string> = {};
+  const sizes: Record<string, number> = {};
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    const path = relative(staging, file).split('\\').join('/');
+    sizes[path] = output.bytes;
+    if (output.entryPoint) {
+      const name = /(seat-map|staff|styles)-[^/]*$/.exec(path)?.[1];
+      if (name) assets[name] = path;
+    }
+  }
+  for (const [page, entry] of Object.entries(PAGES)) {
+    const template = readFileSync(join(WEB_DIR, 'pages', page === 'index.html' ? 'seat-map.html' : page), 'utf8');
+    writeFileSync(join(staging, page), template.replace('%SCRIPT%', `/${assets[entry]}`).replace('%STYLES%', `/${assets.styles}`));
+  }
+  const manifest: PagesManifest = { sourceHash: hash, assets, sizes };
+  writeFileSync(join(staging, MANIFEST), JSON.stringify(manifest, null, 2));
+  swapIn(staging, outDir, hash);
+  return manifest;
+}
+
+function swapIn(staging: string, outDir: string, hash: string): void {
+  const old = `${staging}-old`;
+  try {
+    if (existsSync(outDir)) renameSync(outDir, old);
+    renameSync(staging, outDir);
+  } catch (error) {
+    // Another process built the same sources at the same moment: keep its build.
+    if (readManifest(outDir)?.sourceHash !== hash) throw error;
+    rmSync(staging, { recursive: true, force: true });
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Builds the pages when there is no build or it is older than the sources; resolves with whether it built. */
+export async function ensurePagesBuilt(): Promise<boolean> {
+  if (readManifest()?.sourceHash === sourceHash()) return false;
+  await buildPages();
+  return true;
+}
+
+async function cli(): Promise<void> {
+  const started = Date.now();
+  const manifest = await buildPages();
+  const lines = Object.entries(manifest.sizes).map(([file, bytes]) => `  ${file.padEnd(40)} ${(bytes / 1024).toFixed(1)} KiB`);
+  process.stdout.write(`built pages in ${Date.now() - started} ms into ${relative(process.cwd(), PAGES_DIR)}\n${lines.join('\n')}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  cli().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,33 @@
+// What each protocol error code means to a person at a seat map or a staff desk.
+import type { ErrorCode } from '../../../protocol/error-codes';
+import { AisleError } from '../../../protocol/error-codes';
+
+const MESSAGES: Record<ErrorCode, string> = {
+  bad_request: 'That request was not understood. Please reload the page and try again.',
+  unauthorized: 'Please sign in to hold or buy seats.',
+  forbidden: 'Your account is not allowed to do that.',
+  not_found: 'That seat, area or event does not exist.',
+  conflict: 'That conflicts with something that already happened (it may have been done already).',
+  seat_unavailable: 'Sorry, someone else just took that. Please pick other seats.',
+  hold_not_found: 'Your hold is no longer there: it expired or was released.',
+  hold_expired: 'Your hold expired before checkout. Please choose your seats again.',
+  limit_exceeded: 'You have reached the limit for this event (seats per person, or extensions).',
+  sales_closed: 'Sales for this event are closed right now.',
+  rate_limited: 'Too many requests at once. Please wait a moment.',
+  moved: 'The event moved to another server. Please try again.',
+  unavailable: 'We could not reach the ticketing service. Nothing was changed; please try again.',
+  internal: 'Something went wrong on our side. Please try again.',
+};
+
+/** A sentence for a failure; seat ids named by the server are listed. */
+export function describeError(error: unknown): string {
+  if (error instanceof AisleError) {
+    const seats = error.details?.seats;
+    const text = MESSAGES[error.code] ?? MESSAGES.internal;
+    return seats && seats.length > 0 ? `${text} (${seats.join(', ')})` : text;
+  }
+  return MESSAGES.internal;
+}
+
+/** Every code's sentence (tests check that none is missing). */
+export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = MESSAGES;
