@@ -1,6 +1,8 @@
 // Summarizes a V8 .cpuprofile (from `npm run bench -- --profile`, or `node --cpu-prof`): self time by
 // function and by file, heaviest first, so a profile can be read without a browser.
-// Usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [--top N]
+// Usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [--top N] [--from MS --to MS]
+// --from/--to keep the samples of one window on the monotonic clock (ms), as each run's `window` in
+// bench/results/latest.json gives it: V8 stamps samples with CLOCK_MONOTONIC like process.hrtime.
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -10,6 +12,7 @@ interface ProfileNode {
 }
 
 interface Profile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -27,15 +30,24 @@ function shortUrl(url: string): string {
 function main(): void {
   const file = process.argv[2];
   if (!file) {
-    process.stderr.write('usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [--top N]\n');
+    process.stderr.write('usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [--top N] [--from MS --to MS]\n');
     process.exit(2);
   }
-  const topIndex = process.argv.indexOf('--top');
-  const top = topIndex > 0 ? Number(process.argv[topIndex + 1]) : 30;
+  const flag = (name: string, fallback: number): number => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  const top = flag('--top', 30);
+  const fromUs = flag('--from', -Infinity) * 1000;
+  const toUs = flag('--to', Infinity) * 1000;
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at >= fromUs && at < toUs) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();

@@ -43,6 +43,8 @@ export interface LoadStats {
   cpu: CpuUse;
   /** Share of the machine busy just before the run (after waiting up to quietWaitMs for it to drop). */
   busyBeforeStart: number;
+  /** The measured window on the monotonic clock (ms), e.g. to cut a CPU profile to it. */
+  window: { fromMs: number; toMs: number };
 }
 
 /** Gives up on a worker that cannot open its connections in this time. */
@@ -90,7 +92,9 @@ export async function runLoad(run: LoadRun): Promise<LoadStats> {
     for (const worker of workers) worker.postMessage({ type: 'go', startAt });
     const window = measureCpu(run.serverPid, startAt + run.warmupMs, run.durationMs);
     const results = await Promise.all(reports.map((r) => r.done));
-    return summarize(run, results, await window, busyBeforeStart);
+    const stats = summarize(run, results, await window, busyBeforeStart);
+    stats.window = { fromMs: Math.round(startAt + run.warmupMs), toMs: Math.round(startAt + run.warmupMs + run.durationMs) };
+    return stats;
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
@@ -169,5 +173,6 @@ function summarize(run: LoadRun, results: LoadResult[], cpu: CpuUse, busyBeforeS
     unanswered: results.reduce((n, r) => n + r.unanswered, 0),
     cpu,
     busyBeforeStart,
+    window: { fromMs: 0, toMs: 0 },
   };
 }

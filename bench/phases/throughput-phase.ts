@@ -54,17 +54,17 @@ export async function measureThroughput(
   let ping: LoadStats | null = null;
   if (plan.ping) {
     ping = await scenarios.ping(shape);
-    ctx.logRun(`${plan.name} ping`, ping);
+    report(ctx, server, `${plan.name} ping`, ping);
   }
   const hold = await scenarios.hold(shape, [events.hot]);
-  ctx.logRun(`${plan.name} hold+release, one hot event`, hold);
+  report(ctx, server, `${plan.name} hold+release, one hot event`, hold);
   let spread: LoadStats | null = null;
   if (plan.spreadEvents > 0) {
     spread = await scenarios.hold(shape, events.spread);
-    ctx.logRun(`${plan.name} hold+release, ${plan.spreadEvents} events`, spread);
+    report(ctx, server, `${plan.name} hold+release, ${plan.spreadEvents} events`, spread);
   }
   const purchase = await scenarios.purchase(shape, events.purchase);
-  ctx.logRun(`${plan.name} purchases (latency: the buy step)`, purchase);
+  report(ctx, server, `${plan.name} purchases (latency: the buy step)`, purchase);
   ctx.log(`  ${plan.name} purchase, hold sent → order received: p99 ${purchase.totalLatency.p99} ms`);
   if (purchase.exhaustedChains > 0) {
     ctx.notes.push(`${plan.name} purchases: ${purchase.exhaustedChains} chains ran out of seats (${purchaseCapacity(events.purchase)} planned)`);
@@ -73,10 +73,21 @@ export async function measureThroughput(
   const sweepScenarios = new ThroughputScenarios(server, ctx.auth, plan.name, ctx.sweepSettings);
   for (const connections of options.chartConnections) {
     const run = await sweepScenarios.hold({ connections, depth: options.depth }, [events.hot]);
-    ctx.logRun(`${plan.name} hold+release at ${connections} connections`, run);
+    report(ctx, server, `${plan.name} hold+release at ${connections} connections`, run);
     sweep.push(run);
   }
   return { ping, hold, spread, purchase, sweep };
+}
+
+/** Lines of a server's output shown when a run got error replies: the server logs why. */
+const SERVER_LOG_LINES = 12;
+
+/** Logs a finished run; when it got error replies, also the end of the server's log. */
+function report(ctx: BenchContext, server: BenchServer, name: string, run: LoadStats): void {
+  ctx.logRun(name, run);
+  if (Object.keys(run.errors).length === 0) return;
+  const lines = server.output().trim().split('\n').slice(-SERVER_LOG_LINES);
+  ctx.log(`  ${server.name}'s last log lines:\n    ${lines.map((l) => l.slice(0, 300)).join('\n    ')}`);
 }
 
 /** Error replies of every run, summed by code (a clean run has none). */
