@@ -72,6 +72,10 @@ describe('webhooks in process (no REDIS_URL)', () => {
     expect(dead.find((d) => d.payload.orderId === order.orderId)).toMatchObject({ type: 'order.confirmed', attempts: 3, lastError: 'receiver answered HTTP 503' });
     expect((await http(server.url, 'GET', '/api/webhooks/dead', { token: await token('carol') })).status).toBe(403);
     receiver.answer = () => 200;
+    const metrics = (await http(server.url, 'GET', '/metrics')).body as string;
+    expect(metrics).toMatch(/aisle_jobs_queue\{state="dead"\} [1-9]/);
+    expect(metrics).toMatch(/aisle_webhook_attempts_total\{type="order.confirmed",outcome="dead"\} [1-9]/);
+    expect(metrics).toMatch(/aisle_webhook_delivery_seconds_count\{type="order.confirmed"\} [1-9]/);
   });
 
   it('announces a cancellation (tickets void), staff pausing and resuming, and a sell-out', async () => {
