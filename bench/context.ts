@@ -70,10 +70,17 @@ export class BenchContext {
   }
 
   /** Starts `script` against `databaseUrl` as a user would: DATABASE_URL and AUTH_SECRET, default tuning. */
-  async startServer(name: string, script: string, databaseUrl: string, env: Record<string, string> = {}): Promise<BenchServer> {
+  async startServer(
+    name: string,
+    script: string,
+    databaseUrl: string,
+    env: Record<string, string> = {},
+    extraNodeArgs: string[] = [],
+  ): Promise<BenchServer> {
     this.log(`starting ${name}`);
     // One folder per server: Node writes a profile per thread (the main one and tsx's loader thread).
-    const nodeArgs = this.options.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}profiles/${name.replace(/[^a-z0-9-]+/gi, '-')}`] : [];
+    const profile = this.options.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}profiles/${name.replace(/[^a-z0-9-]+/gi, '-')}`] : [];
+    const nodeArgs = [...profile, ...extraNodeArgs];
     const server = await startBenchServer({ name, script, env: { DATABASE_URL: databaseUrl, AUTH_SECRET: this.secret, ...env }, nodeArgs });
     this.cleanups.push(() => server.stop());
     return server;

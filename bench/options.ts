@@ -20,20 +20,25 @@ export interface BenchOptions {
   chartConnections: number[];
   /** Viewer counts of the fan-out measurement, ascending. */
   fanoutViewers: number[];
+  /** Extra environment for the Aisle server (experiments: `--server-env COMMIT_MAX_IN_FLIGHT=4`). */
+  serverEnv: Record<string, string>;
 }
 
 /** Modes that other issues add; asking for one before it exists is an error (exit 2). */
 const LATER_MODES = ['--cluster', '--jobs', '--render'];
 
 export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--connections <n>] [--depth <n>] [--workers <n>]
-                          [--no-baseline] [--profile]
+                          [--no-baseline] [--profile] [--server-env NAME=value]...
   --quick          a reduced run (under a minute), same JSON fields
   --duration <s>   measured seconds per throughput scenario (default 15, quick 3)
   --connections <n> connections of the throughput scenarios (default 200)
   --depth <n>      requests in flight per connection, 1..8 (default 1)
   --workers <n>    load generator threads (default 2)
   --no-baseline    skip the conventional baseline server
-  --profile        write V8 CPU profiles of the servers to bench/results/profiles/`;
+  --profile        write V8 CPU profiles of the servers to bench/results/profiles/
+                   (read one scenario: npx tsx bench/profile-summary.ts <file> --from <ms> --to <ms>,
+                   with the run's window from latest.json)
+  --server-env NAME=value  extra environment for the Aisle server, for experiments (recorded in the JSON)`;
 
 /** Thrown for bad flags; `exitCode` 2 like other usage errors. */
 export class UsageError extends Error {
@@ -54,6 +59,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     skipBaseline: false,
     chartConnections: quick ? [] : [25, 50, 100, 200, 400],
     fanoutViewers: quick ? [10_000] : [1_000, 5_000, 10_000, 19_000],
+    serverEnv: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -84,6 +90,12 @@ export function parseOptions(argv: string[]): BenchOptions {
       case '--profile':
         options.profile = true;
         break;
+      case '--server-env': {
+        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(argv[++i] ?? '');
+        if (!match) throw new UsageError(`--server-env takes NAME=value\n${USAGE}`);
+        options.serverEnv[match[1]] = match[2];
+        break;
+      }
       case '--help':
       case '-h':
         throw new UsageError(USAGE);

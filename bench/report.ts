@@ -51,7 +51,7 @@ export interface BenchResult {
   date: string;
   mode: 'full' | 'quick';
   command: string;
-  settings: { connections: number; depth: number; workers: number; warmupS: number; durationS: number };
+  settings: { connections: number; depth: number; workers: number; warmupS: number; durationS: number; serverEnv: Record<string, string> };
   /** Every measured run in full, for whoever wants more than the headline. */
   runs: Record<string, LoadStats | LoadStats[] | object>;
   /** What was not measured or did not go as planned. */
@@ -92,7 +92,9 @@ export function markdownTable(r: BenchResult): string {
   return (
     `${lines.join('\n')}\n\n` +
     `\`${r.command}\` (${r.mode}: ${r.settings.connections} connections × depth ${r.settings.depth}, ` +
-    `${r.settings.durationS} s per scenario after ${r.settings.warmupS} s warm-up; ${m.cpus} × ${m.model}, ${m.memGb} GB, ` +
+    `${r.settings.durationS} s per scenario after ${r.settings.warmupS} s warm-up; ` +
+    `${Object.keys(r.settings.serverEnv).length > 0 ? `Aisle with ${Object.entries(r.settings.serverEnv).map(([k, v]) => `${k}=${v}`).join(' ')}; ` : ''}` +
+    `${m.cpus} × ${m.model}, ${m.memGb} GB, ` +
     `Node ${m.node}, load generator on the same machine; ${r.date})`
   );
 }

@@ -2,6 +2,7 @@
 // them from worker threads on this machine, prints a markdown table and writes
 // bench/results/latest.json. See bench/results/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { ChartPoint } from './chart';
 import { renderChart } from './chart';
 import { BenchContext, RESULTS_DIR } from './context';
@@ -27,6 +28,8 @@ const SPREAD_EVENTS = 100;
 const SNAPSHOT_EVENT_SEATS = 100_000;
 /** The watched event of the fan-out: small, so each viewer's snapshot is small. */
 const FANOUT_EVENT_SEATS = 1_000;
+/** Node flags that let the bench run a full GC in the server (SIGUSR2) before reading its RSS. */
+const GC_ON_SIGNAL = ['--expose-gc', '--require', fileURLToPath(new URL('./system/gc-on-signal.cjs', import.meta.url))];
 /** Diffs sent per fan-out level. */
 const QUICK_FANOUT_ROUNDS = 3;
 const FULL_FANOUT_ROUNDS = 5;
@@ -50,10 +53,10 @@ async function measureAisle(ctx: BenchContext): Promise<AisleFigures> {
   const big = benchEvent('aisle-100k', SNAPSHOT_EVENT_SEATS);
   const watched = benchEvent('aisle-fanout', FANOUT_EVENT_SEATS);
   const databaseUrl = await ctx.createDatabase();
-  const env = { AISLE_DEMO: '0' };
+  const env = { AISLE_DEMO: '0', ...ctx.options.serverEnv };
   // A first process measures fan-out and memory while it holds nothing else (no large event loaded,
   // so no garbage of its own blurs the RSS growth per viewer), then creates the other events.
-  const first = await ctx.startServer('aisle (fan-out, memory, creating events)', 'src/main.ts', databaseUrl, env);
+  const first = await ctx.startServer('aisle (fan-out, memory, creating events)', 'src/main.ts', databaseUrl, env, GC_ON_SIGNAL);
   await createEvents(first.url, ctx.adminToken, [watched]);
   const rounds = ctx.options.mode === 'quick' ? QUICK_FANOUT_ROUNDS : FULL_FANOUT_ROUNDS;
   const fanout = await measureFanout(ctx, first, watched, ctx.options.fanoutViewers, rounds);
@@ -130,6 +133,7 @@ function buildResult(ctx: BenchContext, aisleFigures: AisleFigures, baseline: Th
       workers: options.workers,
       warmupS: options.warmupS,
       durationS: options.durationS,
+      serverEnv: options.serverEnv,
     },
     runs: { aisle, snapshot, fanout, ...(baseline ? { baseline } : {}) },
     notes: ctx.notes,
@@ -154,6 +158,13 @@ function chartOf(ctx: BenchContext, aisle: ThroughputFigures, baseline: Throughp
 async function main(options: BenchOptions): Promise<void> {
   const started = Date.now();
   const ctx = await BenchContext.create(options);
+  // Ctrl-C or a kill stops the servers and drops the databases this run made.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      ctx.log(`${signal}: stopping servers and dropping databases`);
+      void ctx.cleanup().finally(() => process.exit(130));
+    });
+  }
   try {
     const aisle = await measureAisle(ctx);
     const baseline = options.skipBaseline ? null : await measureBaseline(ctx);

@@ -23,7 +23,7 @@ import type { FromViewers, ToViewers } from './viewer-protocol';
 export const VIEWERS_PER_PROCESS = 9_500;
 /** How long one diff may take to reach every viewer before the round counts as failed. */
 const ROUND_TIMEOUT_MS = 15_000;
-/** Lets the server's memory settle (and the viewers' snapshots drain) before reading its RSS. */
+/** Lets the server's memory settle (a GC, the viewers' snapshots drained) before reading its RSS. */
 const SETTLE_MS = 1_000;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -133,8 +133,7 @@ export async function measureFanout(
   // Activate the event's actor before the memory baseline, so the baseline holds it already.
   await toggle();
   await toggle();
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  const figures: FanoutFigures = { rssBeforeBytes: processRssBytes(server.pid), levels: [], stoppedBy: null };
+  const figures: FanoutFigures = { rssBeforeBytes: await settledRss(server), levels: [], stoppedBy: null };
   try {
     for (const level of levels) {
       const started = Date.now();
@@ -146,8 +145,7 @@ export async function measureFanout(
         break;
       }
       const openMs = Date.now() - started;
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      const rss = processRssBytes(server.pid);
+      const rss = await settledRss(server);
       const latencies: Float64Array[] = [];
       const spreads: Float64Array[] = [];
       for (let r = 0; r < rounds; r++) {
@@ -180,6 +178,16 @@ export async function measureFanout(
     await Promise.all(processes.map((p) => p.close()));
   }
   return figures;
+}
+
+/**
+ * The server's RSS once its heap holds only live objects: a full GC by SIGUSR2 when the server runs
+ * bench/system/gc-on-signal.cjs (SIGUSR2 would kill any other), then a pause for pages to go back.
+ */
+async function settledRss(server: BenchServer): Promise<number> {
+  if (server.gcOnSignal) process.kill(server.pid, 'SIGUSR2');
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  return processRssBytes(server.pid);
 }
 
 /** Viewers of process `i` when `total` are spread over `processes`. */

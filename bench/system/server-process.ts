@@ -16,6 +16,8 @@ export interface BenchServer {
   host: string;
   port: number;
   url: string;
+  /** True when it runs bench/system/gc-on-signal.cjs: SIGUSR2 then runs a full GC (else it would kill it). */
+  gcOnSignal: boolean;
   /** The last lines it printed. */
   output(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it exited. */
@@ -70,6 +72,7 @@ export async function startBenchServer(spec: ServerSpec): Promise<BenchServer> {
     host,
     port,
     url,
+    gcOnSignal: (spec.nodeArgs ?? []).some((arg) => arg.endsWith('gc-on-signal.cjs')),
     output: () => tail,
     stop: async (graceMs = 20_000) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
