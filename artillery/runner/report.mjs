@@ -1,0 +1,74 @@
+// Reads an Artillery JSON report of an Aisle scenario: the figures a load tester looks at first, and
+// the checks that make `npm run load` fail.
+import { createRequire } from 'node:module';
+
+const M = createRequire(import.meta.url)('../lib/metric-names.js');
+
+/** What each scenario must show to count as a run that exercised the server. */
+const EXPECTED = {
+  browse: [M.DIFFS_RECEIVED],
+  onsale: [M.HOLDS, M.PURCHASES],
+  checkout: [M.HOLDS, M.PURCHASES],
+  staff: [M.STATS_RECEIVED, M.PURCHASES],
+};
+
+/** The headline figures of `report` (Artillery's `--output` JSON). */
+export function summarize(report) {
+  const { counters = {}, summaries = {}, firstMetricAt, lastMetricAt } = report.aggregate;
+  const count = (name) => counters[name] ?? 0;
+  const seconds = Math.max((lastMetricAt - firstMetricAt) / 1000, 0.001);
+  const holdRequests = count(M.HOLDS) + count(M.HOLDS_UNAVAILABLE);
+  return {
+    seconds,
+    vusers: { created: count('vusers.created'), completed: count('vusers.completed'), failed: count('vusers.failed') },
+    errors: Object.fromEntries(Object.entries(counters).filter(([name]) => name.startsWith('errors.'))),
+    holds: count(M.HOLDS),
+    holdsPerSec: count(M.HOLDS) / seconds,
+    seatUnavailable: count(M.HOLDS_UNAVAILABLE),
+    seatUnavailableRate: holdRequests ? count(M.HOLDS_UNAVAILABLE) / holdRequests : 0,
+    holdMs: summaries[M.HOLD_MS] ?? null,
+    purchases: count(M.PURCHASES),
+    purchasesPerSec: count(M.PURCHASES) / seconds,
+    purchaseMs: summaries[M.PURCHASE_MS] ?? null,
+    soldOut: count(M.SOLD_OUT),
+    diffs: count(M.DIFFS_RECEIVED),
+    diffGaps: count(M.DIFF_GAPS),
+    stats: count(M.STATS_RECEIVED),
+    counters,
+  };
+}
+
+/** Why the run of `scenario` failed; empty when it passed. */
+export function problems(scenario, summary, artilleryExitCode) {
+  const found = [];
+  if (artilleryExitCode !== 0) found.push(`artillery exited with ${artilleryExitCode}`);
+  if (summary.vusers.created === 0) found.push('no virtual user ran');
+  if (summary.vusers.failed > 0) found.push(`${summary.vusers.failed} virtual users failed`);
+  for (const [name, n] of Object.entries(summary.errors)) found.push(`${name}: ${n}`);
+  for (const metric of EXPECTED[scenario] ?? []) {
+    if (!summary.counters[metric]) found.push(`no ${metric}${metric === M.PURCHASES ? ' (a sold-out event? use a fresh one)' : ''}`);
+  }
+  return found;
+}
+
+function latency(summary) {
+  return summary ? `p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms` : 'none';
+}
+
+/** The summary as lines for a terminal. */
+export function formatSummary(summary) {
+  const percent = (x) => `${(100 * x).toFixed(1)}%`;
+  const perSec = (x) => `${x.toFixed(1)}/s`;
+  const { vusers } = summary;
+  const lines = [
+    `virtual users    ${vusers.created} created, ${vusers.completed} completed, ${vusers.failed} failed over ${summary.seconds.toFixed(1)} s`,
+    `holds            ${summary.holds} (${perSec(summary.holdsPerSec)}), ${latency(summary.holdMs)}`,
+    `seat_unavailable ${summary.seatUnavailable} of ${summary.holds + summary.seatUnavailable} hold requests (${percent(summary.seatUnavailableRate)}); ${summary.soldOut} users got nothing`,
+    `purchases        ${summary.purchases} (${perSec(summary.purchasesPerSec)}), ${latency(summary.purchaseMs)}`,
+    `diffs received   ${summary.diffs} (${summary.diffGaps} gaps, each followed by a new snapshot)`,
+    `stats received   ${summary.stats}`,
+  ];
+  const errors = Object.entries(summary.errors);
+  lines.push(`errors           ${errors.length ? errors.map(([name, n]) => `${name} ${n}`).join(', ') : 'none'}`);
+  return lines;
+}
