@@ -9,15 +9,8 @@ import type { EventActor } from '../actor/event-actor';
 import type { DomainEvent } from '../domain/types';
 import type { JobMetrics } from '../observability/job-metrics';
 import type { NewOutboxMessage, OutboxStore } from '../store/outbox-store';
-import { BatchWriter } from './batch-writer';
+import { BatchWriter, DEFAULT_BATCHING } from './batch-writer';
 import type { WebhookType } from './webhook-types';
-
-/** How long announcements gather before one INSERT (ms): well under a diff tick. */
-const FLUSH_MS = 20;
-/** Most rows per INSERT. */
-const MAX_BATCH = 1000;
-/** Rows kept while Postgres is away; beyond that they are dropped and counted. */
-const MAX_PENDING = 100_000;
 
 /** Writes hold and sell-out announcements; tells the relay when rows of any kind were committed. */
 export class ActorAnnouncer {
@@ -35,9 +28,7 @@ export class ActorAnnouncer {
     this.writer = new BatchWriter<NewOutboxMessage>({
       write: (rows) => outbox.append(rows).then(() => undefined),
       clock,
-      flushMs: FLUSH_MS,
-      maxBatch: MAX_BATCH,
-      maxPending: MAX_PENDING,
+      ...DEFAULT_BATCHING,
       onError: (error) => log.warn({ err: error }, 'could not write announcements to the outbox; will retry'),
       onDropped: (count) => metrics?.outboxDropped.inc(count),
       onWritten: () => committed(),

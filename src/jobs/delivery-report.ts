@@ -5,15 +5,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../actor/clock';
 import type { JobMetrics } from '../observability/job-metrics';
 import type { OutboxStore } from '../store/outbox-store';
-import { BatchWriter } from './batch-writer';
+import { BatchWriter, DEFAULT_BATCHING } from './batch-writer';
 import type { WebhookDelivery } from './webhook-sender';
-
-/** How long delivered marks gather before one UPDATE (ms). */
-const DELIVERED_FLUSH_MS = 20;
-/** Most ids per UPDATE. */
-const DELIVERED_MAX_BATCH = 1000;
-/** Marks kept while Postgres is away; the rest are dropped (the sweep settles those rows from the queue). */
-const DELIVERED_MAX_PENDING = 100_000;
 
 /** Records the outcome of delivery attempts. */
 export class DeliveryReport {
@@ -28,9 +21,8 @@ export class DeliveryReport {
     this.marks = new BatchWriter<string>({
       write: (ids) => outbox.markDelivered(ids, clock.now()),
       clock,
-      flushMs: DELIVERED_FLUSH_MS,
-      maxBatch: DELIVERED_MAX_BATCH,
-      maxPending: DELIVERED_MAX_PENDING,
+      // Marks dropped during a long outage are settled later by the outbox sweep (from the queue).
+      ...DEFAULT_BATCHING,
       onError: (error) => log.warn({ err: error }, 'could not mark webhooks delivered; will retry'),
     });
   }

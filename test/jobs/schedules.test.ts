@@ -21,6 +21,7 @@ import { PostgresOutboxStore } from '../../src/store/postgres-outbox-store';
 import { PostgresScheduleStore } from '../../src/store/postgres-schedule-store';
 import { createTestDatabase } from '../support/database';
 import type { TestDatabase } from '../support/database';
+import { eventually } from './webhook-scenarios';
 
 const EVERY_SECOND = '* * * * * *';
 const log = pino({ level: 'silent' });
@@ -67,14 +68,6 @@ function schedulesOf(node: number): Schedules {
   const schedules = new Schedules(new PostgresScheduleStore(clients[node]), clock, `node-${node}`, metrics, log);
   running.push(schedules);
   return schedules;
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function createEvent(id: string, extra: Partial<EventDefinitionInput> = {}): Promise<EventActor> {

@@ -7,6 +7,15 @@ import type { ServerProcess } from '../support/server-process';
 import type { ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
 import { TestClient } from '../support/ws-client';
 
+/** Resolves once `check` holds, polling; rejects at the deadline (never a bare sleep). */
+export async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** The secret test servers sign webhooks with. */
 export const WEBHOOK_SECRET = 'whsec-test-only';
 

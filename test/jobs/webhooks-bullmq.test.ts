@@ -15,7 +15,7 @@ import type { TestDatabase } from '../support/database';
 import { startServer } from '../support/server-process';
 import type { ServerProcess } from '../support/server-process';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { WEBHOOK_SECRET, buy, cancelAndCheckTickets, createEvent, expectOrderWebhook, ofOrder, webhookEnv } from './webhook-scenarios';
+import { WEBHOOK_SECRET, buy, eventually, cancelAndCheckTickets, createEvent, expectOrderWebhook, ofOrder, webhookEnv } from './webhook-scenarios';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REDIS_PREFIX = `aisle-t-${randomBytes(4).toString('hex')}:`;
@@ -32,15 +32,6 @@ let sql: pg.Pool;
 /** A webhook worker process on the same queue. */
 const startWorker = (): Promise<ServerProcess> =>
   startServer(env, 30_000, { script: 'src/jobs/worker-main.ts', ready: 'webhook worker is ready' });
-
-/** Resolves once `check` holds, polling; rejects at the deadline. */
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** The outbox id of an order's row of `type`. */
 async function outboxIdOf(type: string, orderId: string): Promise<string> {

@@ -10,7 +10,7 @@ import { startServer } from '../support/server-process';
 import type { ServerProcess } from '../support/server-process';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { TestClient } from '../support/ws-client';
-import { WEBHOOK_SECRET, buy, cancelAndCheckTickets, createEvent, expectOrderWebhook, ofOrder, webhookEnv } from './webhook-scenarios';
+import { WEBHOOK_SECRET, buy, eventually, cancelAndCheckTickets, createEvent, expectOrderWebhook, ofOrder, webhookEnv } from './webhook-scenarios';
 
 let db: TestDatabase;
 let receiver: WebhookReceiver;
@@ -62,13 +62,11 @@ describe('webhooks in process (no REDIS_URL)', () => {
     const order = await buy(server, 'carol', 'ip3', ['s-2-1']);
     await receiver.waitFor(ofOrder('order.confirmed', order.orderId), 3);
     const staff = await token('sam', 'staff');
-    const deadline = Date.now() + 10_000;
     let dead: { type: string; payload: { orderId: string }; attempts: number; lastError: string }[] = [];
-    while (Date.now() < deadline) {
+    await eventually(async () => {
       dead = (await http(server.url, 'GET', '/api/webhooks/dead', { token: staff })).body.deadLetters;
-      if (dead.some((d) => d.payload.orderId === order.orderId)) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      return dead.some((d) => d.payload.orderId === order.orderId);
+    }, 'dead letter listed');
     expect(dead.find((d) => d.payload.orderId === order.orderId)).toMatchObject({ type: 'order.confirmed', attempts: 3, lastError: 'receiver answered HTTP 503' });
     expect((await http(server.url, 'GET', '/api/webhooks/dead', { token: await token('carol') })).status).toBe(403);
     receiver.answer = () => 200;
