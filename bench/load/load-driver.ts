@@ -8,15 +8,8 @@ import { concatSamples, percentiles, round } from '../stats';
 import type { CpuSample, CpuUse } from '../system/proc-stats';
 import { cpuBetween, machineBusyShare, sampleCpu } from '../system/proc-stats';
 
-/** One load run. */
-export interface LoadRun {
-  host: string;
-  port: number;
-  kind: LoadKind;
-  connections: ConnectionPlan[];
-  maxSeatsPerUser: number;
-  warmupMs: number;
-  durationMs: number;
+/** One load run: a LoadJob over all its connections, plus how to run and watch it. */
+export interface LoadRun extends LoadJob {
   /** Worker threads; connections are dealt round-robin. */
   workers: number;
   /** The server process whose CPU is read at the window's edges. */
@@ -78,10 +71,10 @@ export async function runLoad(run: LoadRun): Promise<LoadStats> {
         host: run.host,
         port: run.port,
         kind: run.kind,
-        connections,
         maxSeatsPerUser: run.maxSeatsPerUser,
         warmupMs: run.warmupMs,
         durationMs: run.durationMs,
+        connections,
       };
       return new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: job, argv: [new URL('./load-worker.ts', import.meta.url).href] });
     });
