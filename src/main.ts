@@ -31,6 +31,9 @@ import { loadNativeUws, NativeUwsError } from './gateway/native-uws';
 import { Server } from './gateway/server';
 import { ensurePagesBuilt } from './web/build';
 import { TopicFeed } from './gateway/topic-feed';
+import type { UserRateLimiter } from './gateway/user-rate-limiter';
+import { LocalUserRateLimiter } from './gateway/user-rate-limiter';
+import { RedisUserRateLimiter } from './cluster/redis-user-rate-limiter';
 import { Metrics } from './observability/metrics';
 import { createJobs } from './jobs/jobs';
 import { openDatabase } from './store/open-store';
@@ -71,6 +74,7 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
     store,
     clock: systemClock,
     log,
+    onLease: (outcome, count) => (outcome === 'lost' ? metrics.leaseLosses.inc(count) : metrics.leaseRenewals.inc({ outcome }, count)),
   });
   const registry = new ActorRegistry(
     {
@@ -116,9 +120,21 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
     (built) => built && log.info('built the web pages'),
     (error: unknown) => log.warn({ err: error }, 'could not build the web pages'),
   );
+  const userLimiter = await userRateLimiter(config, metrics, log);
+  const { abuse } = config;
   const server = new Server({
     uws,
     app,
+    wsLimits: {
+      ratePerSecond: abuse.wsRatePerSecond,
+      rateBurst: abuse.wsRateBurst,
+      maxConnectionsPerIp: abuse.maxConnectionsPerIp,
+      maxConnectionsPerUser: abuse.maxConnectionsPerUser,
+      maxBackpressureBytes: abuse.maxBackpressureBytes,
+      bufferBudgetBytes: abuse.bufferBudgetBytes,
+    },
+    userLimiter,
+    trustProxy: abuse.trustProxy,
     feed: topics,
     store,
     service,
@@ -158,6 +174,7 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
       await withTimeout(ownership.handOffAll(), DRAIN_TIMEOUT_MS);
       ownership.stop();
       server.closeConnections();
+      await userLimiter.close();
       replicas.close();
       peers?.close();
       await jobs.stop().catch((error: unknown) => log.warn({ err: error }, 'stopping jobs failed'));
@@ -175,6 +192,24 @@ function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * Per-user rate limits: shared through Redis in a cluster, on a connection of their own so a flood of
+ * checks never delays a lease renewal; local in single-node mode.
+ */
+async function userRateLimiter(config: Config, metrics: Metrics, log: Logger): Promise<UserRateLimiter> {
+  const rate = { perSecond: config.abuse.userRatePerSecond, burst: config.abuse.userRateBurst };
+  if (!config.redisUrl) return new LocalUserRateLimiter(rate);
+  const redis = await openClusterRedis(config.redisUrl);
+  let warnedAt = 0;
+  const onFallback = (error: unknown): void => {
+    metrics.userRateFallbacks.inc();
+    if (Date.now() - warnedAt < 10_000) return;
+    warnedAt = Date.now();
+    log.warn({ err: error }, 'per-user rate limits decided per node: Redis did not answer in time');
+  };
+  return new RedisUserRateLimiter(redis, { rate, prefix: config.redisPrefix, onFallback });
 }
 
 /** The backends of the cluster interfaces. */

@@ -43,7 +43,12 @@ export interface OwnershipDeps {
   clock: Clock;
   log: Logger;
   timing?: Partial<LeaseTiming>;
+  /** Metric hook: `count` leases renewed, failed to renew, recovered after a lease store restart, or lost. */
+  onLease?: (outcome: LeaseOutcome, count: number) => void;
 }
+
+/** What became of leases at a renewal (see OwnershipDeps.onLease). */
+export type LeaseOutcome = 'renewed' | 'failed' | 'recovered' | 'lost';
 
 /** Ring, leases, self-fencing and hand-off of one node. */
 export class OwnershipManager implements ActivationPolicy {
@@ -162,8 +167,11 @@ export class OwnershipManager implements ActivationPolicy {
       // The lease store is away: actors keep their state but stop taking commands once their lease
       // can no longer be trusted (setLeaseUntil is not moved), and resume if it comes back in time.
       this.deps.log.warn({ err: error, events: ids.length }, 'lease renewal failed');
+      this.deps.onLease?.('failed', ids.length);
       return;
     }
+    this.deps.onLease?.('renewed', renewed.size);
+    if (renewed.size < ids.length) this.deps.onLease?.('failed', ids.length - renewed.size);
     const until = sentAt + this.timing.ttlMs - this.timing.safetyMs;
     for (const actor of actors) {
       if (renewed.has(actor.eventId)) {
@@ -192,10 +200,12 @@ export class OwnershipManager implements ActivationPolicy {
           this.trustedUntil.set(eventId, until);
           actor.setLeaseUntil(until);
           this.deps.log.info({ eventId, epoch: actor.epoch }, 'lease recovered');
+          this.deps.onLease?.('recovered', 1);
           return;
         }
       }
       this.deps.log.warn({ eventId, epoch: actor.epoch }, 'lease lost: stopping the actor');
+      this.deps.onLease?.('lost', 1);
       if (taken) await this.deps.leases.release(eventId, this.deps.self.nodeId);
       this.retire(actor);
     } catch (error) {

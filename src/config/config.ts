@@ -32,6 +32,43 @@ export interface Config {
   demo: boolean;
   /** Webhooks, background jobs and schedules (issue 4). */
   jobs: JobsConfig;
+  /** Extra: limits against abusive clients (SECURITY.md). */
+  abuse: AbuseConfig;
+}
+
+/** Extra: rate limits, connection caps and buffer bounds of the WebSocket edge (SECURITY.md). */
+export interface AbuseConfig {
+  /** Requests per second and burst of one connection. */
+  wsRatePerSecond: number;
+  wsRateBurst: number;
+  /** Seat commands (hold, release, extend, buy) per second and burst of one user, over all nodes. */
+  userRatePerSecond: number;
+  userRateBurst: number;
+  /** Open connections per client address and per user on one node (0: no cap). */
+  maxConnectionsPerIp: number;
+  maxConnectionsPerUser: number;
+  /** Unsent bytes one connection may have before it is dropped, and all of them together. */
+  maxBackpressureBytes: number;
+  bufferBudgetBytes: number;
+  /** Count connections by the last X-Forwarded-For entry (only behind a proxy that sets it). */
+  trustProxy: boolean;
+}
+
+const MIB = 1024 * 1024;
+
+/** The abuse limits; defaults in SECURITY.md. */
+function loadAbuseConfig(env: NodeJS.ProcessEnv): AbuseConfig {
+  return {
+    wsRatePerSecond: int(env, 'WS_RATE_PER_SECOND', 2000, 1, 1_000_000),
+    wsRateBurst: int(env, 'WS_RATE_BURST', 4000, 1, 1_000_000),
+    userRatePerSecond: int(env, 'USER_RATE_PER_SECOND', 500, 1, 1_000_000),
+    userRateBurst: int(env, 'USER_RATE_BURST', 1000, 1, 1_000_000),
+    maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', 0, 0, 1_000_000),
+    maxConnectionsPerUser: int(env, 'MAX_CONNECTIONS_PER_USER', 16, 0, 1_000_000),
+    maxBackpressureBytes: int(env, 'WS_MAX_BACKPRESSURE_BYTES', 4 * MIB, 64 * 1024, 1024 * MIB),
+    bufferBudgetBytes: int(env, 'WS_BUFFER_BUDGET_BYTES', 256 * MIB, MIB, 64 * 1024 * MIB),
+    trustProxy: env.TRUST_PROXY === '1',
+  };
 }
 
 /** Webhooks (CONTRACT.md: WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_EVENTS) and the jobs' extras. */
@@ -153,5 +190,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
     demo: env.AISLE_DEMO !== '0',
     jobs: loadJobsConfig(env),
+    abuse: loadAbuseConfig(env),
   };
 }

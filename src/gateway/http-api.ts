@@ -55,7 +55,7 @@ export function registerHttpApi(deps: HttpApiDeps): void {
   const { app, store, service, auth, log } = deps;
   const onError = (error: unknown, request: Request): void => {
     deps.metrics.errors.inc({ context: 'http' });
-    log.error({ err: error, method: request.method, url: request.url }, 'http request failed');
+    log.error({ err: error, requestId: request.id, method: request.method, url: request.url, eventId: eventIdOf(request.url) }, 'http request failed');
   };
   const get = (pattern: string, handler: Handler): void => route(app, 'get', pattern, handler, onError);
   const post = (pattern: string, handler: Handler, maxBody?: number): void =>
@@ -231,6 +231,11 @@ export function registerHttpApi(deps: HttpApiDeps): void {
       res.end(JSON.stringify({ error: { code: 'not_found', message: 'no such route' } }));
     });
   });
+}
+
+/** The event a URL names (`/api/events/:id…`), for log lines. */
+function eventIdOf(url: string): string | undefined {
+  return /^\/api\/events\/([^/]+)/.exec(url)?.[1];
 }
 
 /** Turns a failed outcome into the HTTP error of its code. */

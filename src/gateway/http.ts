@@ -1,5 +1,6 @@
 // A thin request/response layer over uWebSockets.js HTTP: copies what a handler needs out of the
 // stack-allocated request, reads bodies with a size cap, and writes JSON replies corked and abort-safe.
+import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { ErrorCode } from '../../protocol';
 import { httpStatusOf } from '../../protocol';
@@ -7,6 +8,8 @@ import { failureOf } from './failure-of';
 
 /** What a handler sees of a request (copied: uWS requests die when the callback returns). */
 export interface Request {
+  /** The caller's X-Request-Id when it is a sane token, else a fresh UUID; logged and echoed back. */
+  id: string;
   method: string;
   url: string;
   params: string[];
@@ -78,15 +81,15 @@ export function route(
       Promise.resolve()
         .then(() => handler(request))
         .then(
-          (reply) => write(res, state, reply),
+          (reply) => write(res, state, reply, request.id),
           (error: unknown) => {
             const known = knownFailure(error);
             if (known) {
-              write(res, state, { status: known.status, body: { error: { code: known.code, message: known.message } } });
+              write(res, state, { status: known.status, body: { error: { code: known.code, message: known.message } } }, request.id);
               return;
             }
             onError(error, request);
-            write(res, state, { status: 500, body: { error: { code: 'internal', message: 'internal error' } } });
+            write(res, state, { status: 500, body: { error: { code: 'internal', message: 'internal error' } } }, request.id);
           },
         );
     };
@@ -100,7 +103,7 @@ export function route(
           status: 413,
           body: { error: { code: 'bad_request', message: `body larger than ${maxBody} bytes` } },
           headers: { connection: 'close' },
-        });
+        }, request.id);
         return;
       }
       request.body = body;
@@ -123,7 +126,9 @@ function copyRequest(req: HttpRequest, paramCount: number): Request {
     const value = req.getHeader(name);
     if (value) headers[name] = value;
   }
+  const given = headers['x-request-id'];
   return {
+    id: given !== undefined && REQUEST_ID.test(given) ? given : randomUUID(),
     method: req.getMethod(),
     url: req.getUrl(),
     params,
@@ -158,10 +163,13 @@ function readBody(res: HttpResponse, maxBody: number, state: { aborted: boolean 
   });
 }
 
-function write(res: HttpResponse, state: { aborted: boolean }, reply: Reply): void {
+/** Request ids accepted from callers: anything else (long, odd characters) could forge log lines. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function write(res: HttpResponse, state: { aborted: boolean }, reply: Reply, requestId: string): void {
   if (state.aborted) return;
   state.aborted = true;
-  const headers: Record<string, string> = { ...reply.headers };
+  const headers: Record<string, string> = { ...reply.headers, 'x-request-id': requestId };
   let body: string | Uint8Array = '';
   if (reply.body !== undefined) {
     if (typeof reply.body === 'string' || reply.body instanceof Uint8Array) {

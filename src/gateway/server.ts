@@ -11,6 +11,7 @@ import { registerHttpApi } from './http-api';
 import { PAGES_DIR } from '../web/pages-dir';
 import { registerStaticPages } from './static-pages';
 import type { TopicFeed } from './topic-feed';
+import type { UserRateLimiter } from './user-rate-limiter';
 import type { WsLimits } from './ws-gateway';
 import { WsGateway } from './ws-gateway';
 
@@ -28,6 +29,10 @@ export interface ServerDeps {
   /** Dead letters and ticket signatures for the HTTP API (src/jobs). */
   jobs?: JobsView;
   wsLimits?: Partial<WsLimits>;
+  /** Per-user rate limit of seat commands (local, or shared through Redis in a cluster). */
+  userLimiter?: UserRateLimiter;
+  /** Count connections by X-Forwarded-For (behind a trusted proxy). */
+  trustProxy?: boolean;
 }
 
 /** A running HTTP + WebSocket server. */
@@ -37,7 +42,8 @@ export class Server {
 
   constructor(private readonly deps: ServerDeps) {
     const { app, feed, service, auth, metrics, log, store, readiness } = deps;
-    this.ws = new WsGateway({ app, feed, service, auth, metrics, log, limits: deps.wsLimits });
+    const { userLimiter, trustProxy } = deps;
+    this.ws = new WsGateway({ app, feed, service, auth, metrics, log, limits: deps.wsLimits, userLimiter, trustProxy });
     this.ws.attach();
     // Before the HTTP API: it ends with the catch-all 404 route.
     registerStaticPages({ app, dir: PAGES_DIR, log });

@@ -10,7 +10,10 @@ import type { Auth, Identity, Role } from './auth';
 import { hasRole } from './auth';
 import type { Metrics } from '../observability/metrics';
 import { failureOf } from './failure-of';
+import { ConnectionLimits, clientAddress } from './connection-limits';
+import { SLOW_CONSUMER_CLOSE, SlowConsumerGuard } from './slow-consumer-guard';
 import { TokenBucket } from './token-bucket';
+import type { UserRateLimiter } from './user-rate-limiter';
 import type { TopicFeed } from './topic-feed';
 import { diffTopic, statsTopic, userTopic } from './topic-feed';
 
@@ -25,6 +28,10 @@ export interface Connection {
   watching: Set<string>;
   closed: boolean;
   bucket: TokenBucket;
+  /** The client address the connection is counted under (see clientAddress). */
+  ip: string;
+  /** Seat commands waiting for the per-user rate limit, in arrival order. */
+  gate: Promise<void>;
 }
 
 /** Limits of the edge. */
@@ -45,6 +52,15 @@ export interface WsLimits {
   /** Token bucket per connection: sustained requests per second and burst. */
   ratePerSecond: number;
   rateBurst: number;
+  /** Open connections per client address and per user on this node (0: no cap). */
+  maxConnectionsPerIp: number;
+  maxConnectionsPerUser: number;
+  /** Bytes all connections together may have unsent before the largest are dropped (slow-consumer-guard.ts). */
+  bufferBudgetBytes: number;
+  /** Connections buffering less than this are never dropped for the budget. */
+  slowConsumerFloorBytes: number;
+  /** How often every connection's buffer is checked (pushes go through topics, never past `reply`). */
+  sweepIntervalMs: number;
 }
 
 /** Defaults sized for seat-map clients: a snapshot of 100,000 seats is ~100 KB. */
@@ -55,6 +71,13 @@ export const DEFAULT_WS_LIMITS: WsLimits = {
   maxSubscriptions: 32,
   ratePerSecond: 2000,
   rateBurst: 4000,
+  // Off by default: thousands of buyers may share one carrier-grade NAT or office proxy (SECURITY.md).
+  maxConnectionsPerIp: 0,
+  // A person with many tabs, plus connections of a reconnect not yet timed out (idleTimeout 120 s).
+  maxConnectionsPerUser: 16,
+  bufferBudgetBytes: 256 * 1024 * 1024,
+  slowConsumerFloorBytes: 16 * 1024,
+  sweepIntervalMs: 250,
 };
 
 type Socket = WebSocket<Connection>;
@@ -70,6 +93,17 @@ export interface WsGatewayDeps {
   log: Logger;
   limits?: Partial<WsLimits>;
   clock?: () => number;
+  /** Seat commands per user over all their connections (and nodes); none: per-connection limits only. */
+  userLimiter?: UserRateLimiter;
+  /** Count connections by the last X-Forwarded-For entry (behind a proxy that appends it). */
+  trustProxy?: boolean;
+}
+
+type SeatCommand = Extract<ClientMessage, { type: 'hold' | 'release' | 'extend' | 'buy' }>;
+
+/** The requests the per-user rate limit applies to: those that change seats. */
+function isSeatCommand(message: ClientMessage): message is SeatCommand {
+  return message.type === 'hold' || message.type === 'release' || message.type === 'extend' || message.type === 'buy';
 }
 
 /** Serves `/ws`. */
@@ -80,10 +114,18 @@ export class WsGateway {
   private readonly limits: WsLimits;
   private readonly now: () => number;
   private statsTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly connectionLimits: ConnectionLimits;
+  private readonly slowConsumers: SlowConsumerGuard<Socket>;
 
   constructor(private readonly deps: WsGatewayDeps) {
     this.limits = { ...DEFAULT_WS_LIMITS, ...deps.limits };
     this.now = deps.clock ?? Date.now;
+    this.connectionLimits = new ConnectionLimits({ perIp: this.limits.maxConnectionsPerIp, perUser: this.limits.maxConnectionsPerUser });
+    this.slowConsumers = new SlowConsumerGuard<Socket>(
+      { perSocketBytes: this.limits.maxBackpressureBytes, totalBytes: this.limits.bufferBudgetBytes, floorBytes: this.limits.slowConsumerFloorBytes },
+      (ws) => this.dropSlowConsumer(ws),
+    );
   }
 
   /** Attaches `/ws` to the app and starts the stats pushes. */
@@ -91,7 +133,8 @@ export class WsGateway {
     const behavior: WebSocketBehavior<Connection> = {
       maxPayloadLength: Math.max(this.limits.hardPayloadBytes, this.limits.maxPayloadBytes),
       maxBackpressure: this.limits.maxBackpressureBytes,
-      closeOnBackpressureLimit: 1,
+      // uWS would cut such a socket without a close code and without telling us: the guard closes it.
+      closeOnBackpressureLimit: 0,
       idleTimeout: 120,
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => this.upgrade(res, req, context),
@@ -105,11 +148,14 @@ export class WsGateway {
     this.deps.app.ws('/ws', behavior);
     this.statsTimer = setInterval(() => void this.pushStats(), 1000);
     this.statsTimer.unref();
+    this.sweepTimer = setInterval(() => this.slowConsumers.sweep(this.sockets), this.limits.sweepIntervalMs);
+    this.sweepTimer.unref();
   }
 
   /** Closes every connection with `code` (1001 going away on shutdown). */
   closeAll(code = 1001, reason = 'server shutting down'): void {
     if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const ws of [...this.sockets]) {
       if (!ws.getUserData().closed) ws.end(code, reason);
     }
@@ -128,12 +174,23 @@ export class WsGateway {
     const protocol = req.getHeader('sec-websocket-protocol');
     const extensions = req.getHeader('sec-websocket-extensions');
     const token = req.getQuery('token');
+    const ip = clientAddress(Buffer.from(res.getRemoteAddressAsText()).toString(), req.getHeader('x-forwarded-for'), this.deps.trustProxy ?? false);
     const state = { aborted: false };
     res.onAborted(() => {
       state.aborted = true;
     });
     const accept = (identity: Identity | null): void => {
       if (state.aborted) return;
+      const refusal = this.connectionLimits.open(ip, identity?.userId ?? null);
+      if (refusal) {
+        this.deps.metrics.connectionsRefused.inc({ reason: refusal === 'ip' ? 'per_ip' : 'per_user' });
+        const message = refusal === 'ip' ? 'too many connections from this address' : 'too many connections for this user';
+        res.cork(() => {
+          res.writeStatus('429 Too Many Requests').writeHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ error: { code: 'rate_limited', message } }));
+        });
+        return;
+      }
       const connection: Connection = {
         id: this.nextId++,
         userId: identity?.userId ?? null,
@@ -143,6 +200,8 @@ export class WsGateway {
         watching: new Set(),
         closed: false,
         bucket: new TokenBucket(this.limits.ratePerSecond, this.limits.rateBurst, this.now),
+        ip,
+        gate: Promise.resolve(),
       };
       res.cork(() => res.upgrade(connection, key, protocol, extensions, context));
     };
@@ -153,6 +212,7 @@ export class WsGateway {
     void this.deps.auth.verify(token).then((identity) => {
       if (identity) return accept(identity);
       if (state.aborted) return;
+      this.deps.metrics.connectionsRefused.inc({ reason: 'unauthorized' });
       res.cork(() => {
         res.writeStatus('401 Unauthorized').writeHeader('content-type', 'application/json');
         res.end(JSON.stringify({ error: { code: 'unauthorized', message: 'invalid or expired token' } }));
@@ -164,6 +224,7 @@ export class WsGateway {
     const conn = ws.getUserData();
     conn.closed = true;
     this.sockets.delete(ws);
+    this.connectionLimits.close(conn.ip, conn.userId);
     this.deps.metrics.connections.dec();
     for (const eventId of conn.watching) this.unwatch(eventId);
   }
@@ -193,10 +254,29 @@ export class WsGateway {
     }
     const message = parsed.message;
     if (!conn.bucket.take()) {
-      this.deps.metrics.rateLimited.inc();
+      this.deps.metrics.rateLimited.inc({ scope: 'connection' });
       this.fail(ws, codec, message.type, message.rid, { code: 'rate_limited', message: 'too many requests; slow down' });
       return;
     }
+    const { userLimiter } = this.deps;
+    const userId = conn.userId;
+    if (userLimiter && userId && isSeatCommand(message)) {
+      // Chained per connection, so a user's commands reach the actor in the order they were sent.
+      conn.gate = conn.gate
+        .then(() => userLimiter.admit(userId))
+        .then((admitted) => {
+          if (conn.closed) return;
+          if (admitted) return void this.timedDispatch(ws, conn, codec, message);
+          this.deps.metrics.rateLimited.inc({ scope: 'user' });
+          this.fail(ws, codec, message.type, message.rid, { code: 'rate_limited', message: 'too many requests from this user; slow down' });
+        })
+        .catch((error: unknown) => this.internal(ws, codec, message.type, message.rid, error, message.eventId));
+      return;
+    }
+    this.timedDispatch(ws, conn, codec, message);
+  }
+
+  private timedDispatch(ws: Socket, conn: Connection, codec: Codec, message: ClientMessage): void {
     const started = performance.now();
     const done = this.dispatch(ws, conn, codec, message);
     if (done) {
@@ -287,7 +367,7 @@ export class WsGateway {
         }
       }
     } catch (error) {
-      this.internal(ws, codec, message.type, rid, error);
+      this.internal(ws, codec, message.type, rid, error, eventId);
     }
   }
 
@@ -297,6 +377,11 @@ export class WsGateway {
     if (!identity) {
       // A failed auth leaves the connection's identity as it was (CONTRACT.md).
       this.fail(ws, codec, 'auth', rid, { code: 'unauthorized', message: 'invalid or expired token' });
+      return;
+    }
+    if (!this.connectionLimits.switchUser(conn.userId, identity.userId)) {
+      this.deps.metrics.connectionsRefused.inc({ reason: 'per_user' });
+      this.fail(ws, codec, 'auth', rid, { code: 'rate_limited', message: 'too many connections for this user' });
       return;
     }
     if (conn.userId && conn.encoding) ws.unsubscribe(userTopic(conn.userId, conn.encoding));
@@ -332,7 +417,7 @@ export class WsGateway {
       conn.subscriptions.add(eventId);
       this.count('subscribe', 'ok');
     } catch (error) {
-      this.internal(ws, codec, 'subscribe', rid, error);
+      this.internal(ws, codec, 'subscribe', rid, error, eventId);
     }
   }
 
@@ -358,7 +443,7 @@ export class WsGateway {
       }
       this.count('watch', 'ok');
     } catch (error) {
-      this.internal(ws, codec, 'watch', rid, error);
+      this.internal(ws, codec, 'watch', rid, error, eventId);
     }
   }
 
@@ -400,15 +485,18 @@ export class WsGateway {
     this.cork(ws, () => this.reply(ws, codec, withRid(reply, rid)));
   }
 
-  private internal(ws: Socket, codec: Codec, type: string, rid: Rid, error: unknown): void {
+  private internal(ws: Socket, codec: Codec, type: string, rid: Rid, error: unknown, eventId?: string): void {
     const known = failureOf(error);
+    const { id, userId } = ws.getUserData();
+    // The request id of a frame is the connection's id and the client's rid.
+    const fields = { err: error, type, eventId, conn: id, rid, userId };
     if (known) {
-      this.deps.log.warn({ err: error, type }, 'request failed');
+      this.deps.log.warn(fields, 'request failed');
       this.fail(ws, codec, type, rid, known);
       return;
     }
     this.deps.metrics.errors.inc({ context: `ws.${type}` });
-    this.deps.log.error({ err: error, type }, 'request failed');
+    this.deps.log.error(fields, 'request failed');
     // Never a stack trace to a client.
     this.fail(ws, codec, type, rid, { code: 'internal', message: 'internal error' });
   }
@@ -424,10 +512,19 @@ export class WsGateway {
 
   private reply(ws: Socket, codec: Codec, message: object): void {
     if (ws.getUserData().closed) return;
-    // A send over the backpressure limit closes the socket (closeOnBackpressureLimit): a client
-    // that stops reading is dropped, never buffered without bound.
+    // A client that stops reading is dropped at its backpressure limit, never buffered without bound.
     const status = ws.send(codec.encode(message), codec.encoding === 'msgpack');
-    if (status === 2) this.deps.metrics.slowConsumersDropped.inc();
+    this.slowConsumers.afterSend(ws, status);
+  }
+
+  private dropSlowConsumer(ws: Socket): void {
+    const conn = ws.getUserData();
+    if (conn.closed) return;
+    const buffered = ws.getBufferedAmount();
+    this.deps.metrics.slowConsumersDropped.inc();
+    this.deps.log.info({ conn: conn.id, userId: conn.userId, ip: conn.ip, buffered }, 'dropped a slow consumer');
+    conn.closed = true;
+    ws.end(SLOW_CONSUMER_CLOSE.code, SLOW_CONSUMER_CLOSE.reason);
   }
 }
 

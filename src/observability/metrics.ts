@@ -48,7 +48,30 @@ export class Metrics {
   });
   readonly rateLimited = new Counter({
     name: 'aisle_rate_limited_total',
-    help: 'Requests refused with rate_limited',
+    help: 'Requests refused with rate_limited, by the limit that refused them (connection or user)',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
+  readonly connectionsRefused = new Counter({
+    name: 'aisle_ws_connections_refused_total',
+    help: 'WebSocket upgrades and auth messages refused, by reason (per_ip, per_user cap; unauthorized token)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly userRateFallbacks = new Counter({
+    name: 'aisle_user_rate_limiter_fallbacks_total',
+    help: 'Per-user rate decisions made on this node alone because Redis could not answer in time',
+    registers: [this.registry],
+  });
+  readonly leaseRenewals = new Counter({
+    name: 'aisle_lease_renewals_total',
+    help: 'Ownership leases by renewal outcome: renewed, failed (lease store unreachable or lease not found), recovered (taken back after a lease store restart)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly leaseLosses = new Counter({
+    name: 'aisle_lease_losses_total',
+    help: 'Events whose actor stopped because this node lost their ownership lease',
     registers: [this.registry],
   });
   /** Where the actors gauge reads its value at scrape time (set by the composition root). */
