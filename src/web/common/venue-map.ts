@@ -1,17 +1,9 @@
 // The static layout of an event (`GET /api/events/:id/map`) in typed arrays, with a uniform spatial grid
 // so drawing and hit testing only visit the seats near the viewport or the pointer, even at 100,000 seats.
+import type { SeatDefinition } from '../../domain/types';
 
-/** A seat as the map endpoint describes it; its position in `seats` is its index. */
-export interface MapSeat {
-  id: string;
-  section: string;
-  row: string;
-  number: number;
-  x: number;
-  y: number;
-  category: string;
-  accessible: boolean;
-}
+/** A seat as the map endpoint describes it (the definition's seat); its position in `seats` is its index. */
+export type MapSeat = SeatDefinition;
 
 /** The map endpoint's body. */
 export interface MapBody {

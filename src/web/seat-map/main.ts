@@ -35,6 +35,8 @@ interface PageHook {
   frameTimes(): number[];
   firstPaintAt(): number | null;
   diffsApplied(): number;
+  /** Seat changes applied from diffs. */
+  seatChangesApplied(): number;
 }
 
 declare global {
@@ -310,7 +312,9 @@ async function main(): Promise<void> {
     announce(errorBox.textContent);
   });
 
+  let seatChanges = 0;
   view.on('change', (change) => {
+    seatChanges += change.indexes.length;
     canvas.invalidate(change.full ? undefined : change.indexes);
     seatList.refresh(change.full ? undefined : change.indexes);
     for (const areaId of change.areas) {
@@ -333,6 +337,7 @@ async function main(): Promise<void> {
     frameTimes: () => [...canvas.frameTimes],
     firstPaintAt: () => canvas.firstPaintAt,
     diffsApplied: () => view.diffsApplied,
+    seatChangesApplied: () => seatChanges,
   };
   document.body.dataset.ready = 'true';
 }
