@@ -53,11 +53,13 @@ export interface StaticPagesDeps {
 /** Registers the page routes; without a build they answer 503 with how to make one. */
 export function registerStaticPages(deps: StaticPagesDeps): void {
   const { app, dir, log } = deps;
-  const files = load(dir);
+  let files = load(dir);
   if (files.size === 0) log.warn({ dir }, 'no built pages: run `npm run build` (npm start builds them when missing)');
+  // Without a build, each request looks again: a build finishing later is picked up without a restart.
+  const current = (): Map<string, StaticFile> => (files.size > 0 ? files : (files = load(dir)));
   const onError = (error: unknown, request: Request): void => log.error({ err: error, url: request.url }, 'page request failed');
   const serve = (name: string, cacheControl: string): Handler => (request) => {
-    const file = files.get(name);
+    const file = current().get(name);
     if (!file) {
       return { status: 503, body: 'The pages are not built: run `npm run build`.', headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' } };
     }
@@ -70,7 +72,7 @@ export function registerStaticPages(deps: StaticPagesDeps): void {
   route(app, 'get', '/staff', page('staff.html'), onError);
   route(app, 'get', '/assets/:file', (request) => {
     const name = `assets/${request.params[0]}`;
-    if (!files.has(name)) return { status: 404, body: { error: { code: 'not_found', message: 'no such asset' } } };
+    if (!current().has(name)) return { status: 404, body: { error: { code: 'not_found', message: 'no such asset' } } };
     return serve(name, 'public, max-age=31536000, immutable')(request);
   }, onError);
 }

@@ -95,12 +95,17 @@ export async function buildPages(outDir = PAGES_DIR): Promise<PagesManifest> {
 }
 
 function swapIn(staging: string, outDir: string, hash: string): void {
+  // Servers starting side by side (parallel test files) may all build at once: the first build in wins,
+  // and a build of the same sources is never moved aside, so no server ever finds the directory missing.
+  if (readManifest(outDir)?.sourceHash === hash) {
+    rmSync(staging, { recursive: true, force: true });
+    return;
+  }
   const old = `${staging}-old`;
   try {
     if (existsSync(outDir)) renameSync(outDir, old);
     renameSync(staging, outDir);
   } catch (error) {
-    // Another process built the same sources at the same moment: keep its build.
     if (readManifest(outDir)?.sourceHash !== hash) throw error;
     rmSync(staging, { recursive: true, force: true });
   }

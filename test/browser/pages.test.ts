@@ -1,6 +1,6 @@
 // The pages in headless Chromium against a real server: two people on one event see each other's holds
 // within 200 ms, a purchase completes through the page, the staff dashboard's sold count rises and its
-// pause control turns holds into a clear message, the seat list works from the keyboard, the pages are
+// pause, block and cancel controls reach the seat map, the seat list works from the keyboard, the pages are
 // served with a CSP and cache headers, and no page logs an error. Screenshots go to test-artifacts/.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +181,19 @@ describe.skipIf(!hasChromium)('the pages in headless Chromium', () => {
     await staff.page.waitForSelector('#sales-state:text("open")');
     await staff.page.bringToFront();
     await staff.page.screenshot({ path: `${ARTIFACTS}staff.png`, fullPage: true, timeout: 10_000 });
+  });
+
+  it('blocks and unblocks seats and cancels an order from the dashboard; the seat map follows', async () => {
+    await staff.page.fill('#block-seats', 's-1-20');
+    await staff.page.click('#block');
+    await bob.page.waitForSelector('[data-seat-id="s-1-20"][data-seat-status="blocked"]');
+    await staff.page.click('#unblock');
+    await bob.page.waitForSelector('[data-seat-id="s-1-20"][data-seat-status="available"]');
+    staff.page.once('dialog', (dialog) => void dialog.accept());
+    await staff.page.click('#orders tr[data-order-id] button');
+    await staff.page.waitForSelector('#control-result:text("cancelled")');
+    await bob.page.waitForSelector('[data-seat-id="s-1-5"][data-seat-status="available"]');
+    await expect.poll(() => staff.page.textContent(`[data-event-id="${EVENT}"] [data-stat="sold"]`), { timeout: 5_000 }).toBe('0');
   });
 
   it('logged no console errors, page errors or failed requests', () => {
