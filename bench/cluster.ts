@@ -163,8 +163,15 @@ function buildResult(ctx: BenchContext, one: TopologyFigures, three: TopologyFig
     `${describeMachine().cpus} cores for everything: 3 nodes used ${round(nodeCores)} cores together against ${Object.values(one.spread.cpu.nodes)[0]} for 1 node, ` +
       `beside the load generator (${three.spread.cpu.bench}), Postgres (${three.spread.cpu.postgres}), Redis (${three.spread.cpu.redis}) ` +
       `and processes outside the bench (${three.spread.cpu.other}); ` +
-      `the machine was ${three.spread.cpu.machineBusyPct}% busy, so 3 nodes cannot reach 3× here, and ~2/3 of their commands cross a peer WebSocket (two more hops of CPU)`,
+      `the machine was ${three.spread.cpu.machineBusyPct}% busy, so 3 nodes cannot reach 3× here; and ~2/3 of their commands cross a peer WebSocket ` +
+      `(decoded and encoded twice more), so a command costs ${three.spread.nodeCpuUsPerCommand} µs of node CPU on 3 nodes against ` +
+      `${one.spread.nodeCpuUsPerCommand} µs on 1: on one machine, 3 nodes do more work for the same commands`,
   );
+  for (const [label, t] of [['1 node', one], ['3 nodes', three]] as const) {
+    if (t.spread.cpu.other > 0.15) {
+      notes.push(`${label}: processes outside the bench used ${t.spread.cpu.other} cores during the load window: throughput and latency figures are depressed by them (CPU per command is not)`);
+    }
+  }
   const worst = three.failover.length > 0 ? Math.max(...three.failover.map((t) => t.servedMs)) : null;
   return {
     holdOpsPerSec1Node: one.spread.opsPerSec,

@@ -23,22 +23,41 @@ function expectReply(reply: { type: string; code?: unknown }, type: string, what
   if (reply.type !== type) throw new Error(`${what}: expected ${type}, got ${JSON.stringify(reply)}`);
 }
 
+/**
+ * Rounds per user before a probe signs in as the next one: two seat commands a round, kept under the
+ * per-user rate limit of seat commands (USER_RATE_PER_SECOND, 500/s by default) however fast rounds go.
+ */
+const ROUNDS_PER_USER = 200;
+/**
+ * Least time from the start of one round on both connections to the next (ms): at most ~1,000 commands
+ * a second per connection, under its rate limit (WS_RATE_PER_SECOND, 2,000/s by default). A probe
+ * samples latency; it is not a load.
+ */
+const MIN_ROUND_MS = 2;
+
 /** One connection that holds and releases one seat per round, timing each command. */
 class HoldReleaseProbe {
   readonly samples: number[] = [];
+  private rounds = 0;
   private constructor(
     private readonly client: WireClient,
+    private readonly auth: Auth,
+    private readonly user: string,
     private readonly event: BenchEvent,
     private readonly seat: string,
   ) {}
 
-  static async open(server: BenchServer, token: string, event: BenchEvent, seatIndex: number): Promise<HoldReleaseProbe> {
-    const client = await WireClient.connect(server.host, server.port, token);
-    return new HoldReleaseProbe(client, event, seatIdAt(seatRange(event, seatIndex, seatIndex + 1), seatIndex));
+  static async open(server: BenchServer, auth: Auth, user: string, event: BenchEvent, seatIndex: number): Promise<HoldReleaseProbe> {
+    const client = await WireClient.connect(server.host, server.port);
+    return new HoldReleaseProbe(client, auth, user, event, seatIdAt(seatRange(event, seatIndex, seatIndex + 1), seatIndex));
   }
 
   /** hold → held, release → released; both latencies recorded. */
   async round(): Promise<void> {
+    if (this.rounds++ % ROUNDS_PER_USER === 0) {
+      const token = await this.auth.sign({ userId: `${this.user}-${this.rounds}`, role: 'customer' });
+      expectReply((await this.client.request({ type: 'auth', token })).message, 'authed', 'auth');
+    }
     let started = performance.now();
     const held = await this.client.request({ type: 'hold', eventId: this.event.id, seats: [this.seat] });
     this.samples.push(performance.now() - started);
@@ -82,15 +101,15 @@ export async function measureForwarding(
   rounds: number,
   until?: Promise<unknown>,
 ): Promise<ForwardingFigures> {
-  const token = (user: string): Promise<string> => auth.sign({ userId: user, role: 'customer' });
-  const local = await HoldReleaseProbe.open(targets.owner, await token('probe-local'), event, 0);
-  const forwarded = targets.other ? await HoldReleaseProbe.open(targets.other, await token('probe-forwarded'), event, 1) : null;
+  const local = await HoldReleaseProbe.open(targets.owner, auth, 'probe-local', event, 0);
+  const forwarded = targets.other ? await HoldReleaseProbe.open(targets.other, auth, 'probe-forwarded', event, 1) : null;
   let done = false;
   void until?.finally(() => {
     done = true;
   });
   try {
     for (let i = 0; i < rounds && !done; i++) {
+      const roundStarted = performance.now();
       // Alternate which goes first, so neither always meets the other's leftovers.
       if (i % 2 === 0 || !forwarded) {
         await local.round();
@@ -99,6 +118,8 @@ export async function measureForwarding(
         await forwarded.round();
         await local.round();
       }
+      const left = MIN_ROUND_MS - (performance.now() - roundStarted);
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
     }
   } finally {
     local.close();

@@ -37,6 +37,11 @@ export interface SpreadFigures {
   p50Ms: number;
   p99Ms: number;
   errors: Record<string, number>;
+  /**
+   * CPU of all nodes together per completed command (µs): what a command costs wherever it runs,
+   * forwarding included; unlike throughput, it hardly depends on what else the machine is doing.
+   */
+  nodeCpuUsPerCommand: number;
   /** CPU cores busy inside the window, by process. */
   cpu: SpreadCpu;
   busyBeforeStart: number;
@@ -111,12 +116,16 @@ export async function runSpreadLoad(
   );
   const errors: Record<string, number> = {};
   for (const run of runs) for (const [code, n] of Object.entries(run.errors)) errors[code] = (errors[code] ?? 0) + n;
+  const opsPerSec = runs.reduce((n, run) => n + run.opsPerSec, 0);
+  const busy = await cpu;
+  const nodeCores = Object.values(busy.nodes).reduce((a, b) => a + b, 0);
   return {
-    opsPerSec: runs.reduce((n, run) => n + run.opsPerSec, 0),
+    opsPerSec,
     p50Ms: Math.max(...runs.map((run) => run.latency.p50)),
     p99Ms: Math.max(...runs.map((run) => run.latency.p99)),
     errors,
-    cpu: await cpu,
+    nodeCpuUsPerCommand: opsPerSec > 0 ? Math.round((nodeCores * 1e6) / opsPerSec) : 0,
+    cpu: busy,
     busyBeforeStart,
     lanes: runs,
   };
