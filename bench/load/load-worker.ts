@@ -124,6 +124,12 @@ class Chain {
     this.send('hold', { type: 'hold', rid: this.rid, eventId: range.eventId, seats: [seatIdAt(range, this.next++)] }, now);
   }
 
+  /** Sends the release or buy of the current hold (again, after a refusal). */
+  private sendStep(state: 'release' | 'buy', now: number): void {
+    const range = this.plan.ranges[job.kind === 'hold' ? 0 : this.rangeIndex];
+    this.send(state, { type: state, rid: this.rid, eventId: range.eventId, holdId: this.holdId }, now);
+  }
+
   private send(state: Chain['state'], message: object, now: number): void {
     this.state = state;
     this.sentAt = now;
@@ -138,6 +144,12 @@ class Chain {
     if (reply.type === 'error') {
       countError(reply.code);
       if (job.kind === 'purchase' && state === 'hold') this.conn.userSeats--;
+      // A failed release or buy leaves the hold in place: try that step again (unless the hold is gone),
+      // so one refusal does not turn into seat_unavailable for the rest of the run.
+      if ((state === 'release' || state === 'buy') && reply.code !== 'hold_not_found' && now < stopAt) {
+        this.sendStep(state, now);
+        return;
+      }
       this.start(now);
       return;
     }
@@ -149,16 +161,16 @@ class Chain {
       case 'hold':
         record(this.sentAt, now);
         if (state === 'hold') {
-          const range = this.plan.ranges[0];
-          this.send('release', { type: 'release', rid: this.rid, eventId: range.eventId, holdId: reply.holdId }, now);
+          this.holdId = reply.holdId ?? '';
+          this.sendStep('release', now);
         } else {
           this.start(now);
         }
         return;
       case 'purchase':
         if (state === 'hold') {
-          const range = this.plan.ranges[this.rangeIndex];
-          this.send('buy', { type: 'buy', rid: this.rid, eventId: range.eventId, holdId: reply.holdId }, now);
+          this.holdId = reply.holdId ?? '';
+          this.sendStep('buy', now);
         } else {
           record(this.sentAt, now, this.purchaseStartedAt);
           this.start(now);

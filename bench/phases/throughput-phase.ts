@@ -7,6 +7,8 @@ import { planThroughputEvents } from '../scenario/bench-events';
 import { purchaseCapacity } from '../scenario/plans';
 import { ThroughputScenarios } from '../scenario/throughput';
 import type { BenchServer } from '../system/server-process';
+import type { CommitFigures } from '../system/server-metrics';
+import { commitBetween, readMetrics } from '../system/server-metrics';
 
 /** Which scenarios a server gets and how its purchase events are sized. */
 export interface ThroughputPlan {
@@ -24,6 +26,8 @@ export interface ThroughputFigures {
   hold: LoadStats;
   spread: LoadStats | null;
   purchase: LoadStats;
+  /** Group commit during the purchase run (the server's own metrics), when it has them. */
+  commit: CommitFigures | null;
   /** Hold + release at each of the options' chart connection counts. */
   sweep: LoadStats[];
 }
@@ -63,9 +67,17 @@ export async function measureThroughput(
     spread = await scenarios.hold(shape, events.spread);
     report(ctx, server, `${plan.name} hold+release, ${plan.spreadEvents} events`, spread);
   }
+  const before = await readMetrics(server);
   const purchase = await scenarios.purchase(shape, events.purchase);
+  const commit = commitBetween(before, await readMetrics(server));
   report(ctx, server, `${plan.name} purchases (latency: the buy step)`, purchase);
   ctx.log(`  ${plan.name} purchase, hold sent → order received: p99 ${purchase.totalLatency.p99} ms`);
+  if (commit) {
+    ctx.log(
+      `  ${plan.name} group commit: ${commit.batches} batches of ${commit.ordersPerBatch} orders, ` +
+        `${commit.msPerBatch} ms each; event loop lag p99 ${commit.eventLoopLagP99Ms} ms`,
+    );
+  }
   if (purchase.exhaustedChains > 0) {
     ctx.notes.push(`${plan.name} purchases: ${purchase.exhaustedChains} chains ran out of seats (${purchaseCapacity(events.purchase)} planned)`);
   }
@@ -76,7 +88,7 @@ export async function measureThroughput(
     report(ctx, server, `${plan.name} hold+release at ${connections} connections`, run);
     sweep.push(run);
   }
-  return { ping, hold, spread, purchase, sweep };
+  return { ping, hold, spread, purchase, commit, sweep };
 }
 
 /** Lines of a server's output shown when a run got error replies: the server logs why. */
