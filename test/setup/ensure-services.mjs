@@ -85,4 +85,14 @@ if (!existsSync(CHROMIUM)) {
     console.error(`no Chromium at ${CHROMIUM} and not root: the browser tests will be skipped (apt-get install -y chromium)`);
   }
 }
+
+// test/artillery runs the Artillery scenarios: artillery/ is its own package (~600 MB), installed from
+// its lockfile once (`npm ci --prefix artillery`, ~1.5 min from the registry); present, nothing to do.
+const { ensureArtilleryInstalled } = await import('../../artillery/runner/install.mjs');
+try {
+  ensureArtilleryInstalled();
+} catch (error) {
+  console.error(`could not install artillery/ (${error.message}): test/artillery will fail`);
+  failed = true;
+}
 if (failed) process.exit(1);
