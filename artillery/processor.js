@@ -32,6 +32,11 @@ function connectAs(role) {
   };
 }
 
+/** Seats plus standing places in a `held` or `order` message. */
+function placesIn(message) {
+  return message.seats.length + Object.values(message.areas ?? {}).reduce((sum, n) => sum + n, 0);
+}
+
 /** A hold request's outcome: the `held` reply, or null for seat_unavailable; other errors throw. */
 async function tryHold(session, request) {
   const reply = await session.timed(M.HOLD_MS, { type: 'hold', eventId: eventId(), ...request });
@@ -41,7 +46,7 @@ async function tryHold(session, request) {
   }
   const held = AisleSession.expect(reply, 'hold', 'held');
   session.count(M.HOLDS);
-  session.count(M.SEATS_HELD, held.seats.length);
+  session.count(M.SEATS_HELD, placesIn(held));
   return held;
 }
 
@@ -116,13 +121,12 @@ async function buy(context, events) {
     idempotencyKey: `load-${hold.holdId}`,
   });
   const order = AisleSession.expect(reply, 'buy', 'order');
-  const places = Object.values(order.areas ?? {}).reduce((sum, n) => sum + n, 0);
-  const heldPlaces = Object.values(hold.areas ?? {}).reduce((sum, n) => sum + n, 0);
-  if (order.status !== 'confirmed' || order.holdId !== hold.holdId || order.seats.length !== hold.seats.length || places !== heldPlaces) {
+  const sameSeats = order.seats.length === hold.seats.length && order.seats.every((seat) => hold.seats.includes(seat));
+  if (order.status !== 'confirmed' || order.holdId !== hold.holdId || !sameSeats || placesIn(order) !== placesIn(hold)) {
     throw new AisleError('buy', 'order_differs_from_hold', JSON.stringify({ hold, order }));
   }
   session.count(M.PURCHASES);
-  session.count(M.SEATS_BOUGHT, order.seats.length + places);
+  session.count(M.SEATS_BOUGHT, placesIn(order));
   context.aisleHold = null;
 }
 

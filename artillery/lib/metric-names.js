@@ -11,7 +11,7 @@ module.exports = Object.freeze({
   PURCHASE_MS: 'aisle.purchase_ms',
   WATCH_MS: 'aisle.watch_ms',
 
-  /** Counters. */
+  /** Counters (SEATS_HELD and SEATS_BOUGHT count standing places too). */
   HOLDS: 'aisle.holds',
   HOLDS_UNAVAILABLE: 'aisle.holds_seat_unavailable',
   SEATS_HELD: 'aisle.seats_held',

@@ -18,16 +18,26 @@ export function summarize(report) {
   const count = (name) => counters[name] ?? 0;
   const seconds = Math.max((lastMetricAt - firstMetricAt) / 1000, 0.001);
   const holdRequests = count(M.HOLDS) + count(M.HOLDS_UNAVAILABLE);
+  // Artillery's intermediate reports cover ~10 s each: the busiest one is the spike.
+  const peakHoldRequestsPerSec = Math.max(
+    0,
+    ...(report.intermediate ?? []).map((period) => {
+      const requests = (period.counters[M.HOLDS] ?? 0) + (period.counters[M.HOLDS_UNAVAILABLE] ?? 0);
+      return requests / Math.max((period.lastMetricAt - period.firstMetricAt) / 1000, 1);
+    }),
+  );
   return {
     seconds,
     vusers: { created: count('vusers.created'), completed: count('vusers.completed'), failed: count('vusers.failed') },
     errors: Object.fromEntries(Object.entries(counters).filter(([name]) => name.startsWith('errors.'))),
     holds: count(M.HOLDS),
     holdsPerSec: count(M.HOLDS) / seconds,
+    peakHoldRequestsPerSec,
     seatUnavailable: count(M.HOLDS_UNAVAILABLE),
     seatUnavailableRate: holdRequests ? count(M.HOLDS_UNAVAILABLE) / holdRequests : 0,
     holdMs: summaries[M.HOLD_MS] ?? null,
     purchases: count(M.PURCHASES),
+    placesBought: count(M.SEATS_BOUGHT),
     purchasesPerSec: count(M.PURCHASES) / seconds,
     purchaseMs: summaries[M.PURCHASE_MS] ?? null,
     soldOut: count(M.SOLD_OUT),
@@ -63,9 +73,9 @@ export function formatSummary(summary) {
   const lines = [
     `virtual users    ${vusers.created} created, ${vusers.completed} completed, ${vusers.failed} failed over ${summary.seconds.toFixed(1)} s`,
     `holds            ${summary.holds} (${perSec(summary.holdsPerSec)}), ${latency(summary.holdMs)}`,
-    `seat_unavailable ${summary.seatUnavailable} of ${summary.holds + summary.seatUnavailable} hold requests (${percent(summary.seatUnavailableRate)}); ${summary.soldOut} users got nothing`,
-    `purchases        ${summary.purchases} (${perSec(summary.purchasesPerSec)}), ${latency(summary.purchaseMs)}`,
-    `diffs received   ${summary.diffs} (${summary.diffGaps} gaps, each followed by a new snapshot)`,
+    `hold requests    ${summary.holds + summary.seatUnavailable} (busiest 10 s: ${perSec(summary.peakHoldRequestsPerSec)}); seat_unavailable ${summary.seatUnavailable} (${percent(summary.seatUnavailableRate)}); ${summary.soldOut} users got nothing`,
+    `purchases        ${summary.purchases} (${perSec(summary.purchasesPerSec)}) of ${summary.placesBought} seats and places, ${latency(summary.purchaseMs)}`,
+    `diffs received   ${summary.diffs}; gaps ${summary.diffGaps} (each makes the user subscribe again)`,
     `stats received   ${summary.stats}`,
   ];
   const errors = Object.entries(summary.errors);
