@@ -62,6 +62,8 @@ class Dashboard {
   private ordersAfter: string | null = null;
   private readonly picked = new Set<string>();
   private lastSold: number | null = null;
+  private readonly latest = new Map<string, StatsMessage>();
+  private ordersChain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly client: AisleClient,
@@ -96,6 +98,7 @@ class Dashboard {
   }
 
   private onStats(stats: StatsMessage): void {
+    this.latest.set(stats.eventId, stats);
     const card = this.cards.get(stats.eventId);
     if (card) {
       for (const [key] of STAT_LABELS) {
@@ -116,7 +119,8 @@ class Dashboard {
     this.selected = eventId;
     for (const [id, card] of this.cards) card.setAttribute('aria-current', String(id === eventId));
     this.chart.reset();
-    this.lastSold = null;
+    // Orders are loaded below; a sale counted after this point makes them reload.
+    this.lastSold = this.latest.get(eventId)?.sold ?? null;
     this.picked.clear();
     byId<HTMLTextAreaElement>('block-seats').value = '';
     if (this.view) {
@@ -183,7 +187,14 @@ class Dashboard {
     byId('control-result').textContent = `${seats.length} seat${seats.length === 1 ? '' : 's'} ${blocked ? 'blocked' : 'unblocked'}.`;
   }
 
-  private async loadOrders(fresh: boolean): Promise<void> {
+  /** Loads orders one page at a time, in order: two refreshes never interleave their rows. */
+  private loadOrders(fresh: boolean): Promise<void> {
+    const next = this.ordersChain.then(() => this.fetchOrders(fresh));
+    this.ordersChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async fetchOrders(fresh: boolean): Promise<void> {
     if (!this.selected) return;
     if (fresh) {
       this.ordersAfter = null;
