@@ -27,7 +27,9 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   /** Decides each answer; default 200. */
   answer: (webhook: ReceivedWebhook, attemptsOfId: number) => Answer = () => 200;
-  private readonly waiters: { match: () => boolean; resolve: () => void }[] = [];
+  /** Each waiter counts its matches as webhooks arrive (no rescans: the bench receives many). */
+  private readonly waiters: { match: (w: ReceivedWebhook) => boolean; missing: number; resolve: () => void }[] = [];
+  private readonly attempts = new Map<string, number>();
   private readonly hanging = new Set<ServerResponse>();
 
   private constructor(
@@ -59,15 +61,16 @@ export class WebhookReceiver {
 
   /** Resolves once `count` received webhooks match (past ones count), or rejects at the deadline. */
   waitFor(match: (w: ReceivedWebhook) => boolean, count = 1, timeoutMs = 15_000): Promise<ReceivedWebhook[]> {
-    const check = (): boolean => this.received.filter(match).length >= count;
-    if (check()) return Promise.resolve(this.matching(match));
+    const missing = count - this.received.filter(match).length;
+    if (missing <= 0) return Promise.resolve(this.matching(match));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`no ${count} matching webhooks in ${timeoutMs} ms; got ${JSON.stringify(this.received.map((w) => [w.id, w.type]))}`)),
         timeoutMs,
       );
       this.waiters.push({
-        match: check,
+        match,
+        missing,
         resolve: () => {
           clearTimeout(timer);
           resolve(this.matching(match));
@@ -103,12 +106,15 @@ export class WebhookReceiver {
         signatureValid: verifyWebhookSignature(signature, rawBody, this.secret, Math.floor(Date.now() / 1000)),
       };
       this.received.push(webhook);
-      const answer = this.answer(webhook, this.attemptsOf(webhook.id).length);
+      const attempts = (this.attempts.get(webhook.id) ?? 0) + 1;
+      this.attempts.set(webhook.id, attempts);
+      const answer = this.answer(webhook, attempts);
       if (answer === 'hang') this.hanging.add(res);
       else res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
       for (let i = 0; i < this.waiters.length; i++) {
-        if (this.waiters[i].match()) {
-          this.waiters[i].resolve();
+        const waiter = this.waiters[i];
+        if (waiter.match(webhook) && --waiter.missing <= 0) {
+          waiter.resolve();
           this.waiters.splice(i--, 1);
         }
       }
