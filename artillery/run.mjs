@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARTILLERY_CLI, ARTILLERY_DIR, ensureArtilleryInstalled } from './runner/install.mjs';
+import { ledgerProblems } from './runner/ledger.mjs';
 import { startOwnServer } from './runner/own-server.mjs';
 import { formatSummary, problems, summarize } from './runner/report.mjs';
 
@@ -52,7 +53,9 @@ function parseCommandLine() {
 
 /** Fails early, with the reason, when the target lacks the event or has no way to hand out tokens. */
 async function preflight(base, event, signsTokens) {
-  const info = await fetch(`${base}/api/events/${encodeURIComponent(event)}`);
+  const info = await fetch(`${base}/api/events/${encodeURIComponent(event)}`).catch((error) => {
+    throw new Error(`cannot reach ${base}: ${error.cause?.message ?? error.message}`);
+  });
   if (info.status === 404) throw new Error(`no event ${event} at ${base} (choose one with --event or AISLE_EVENT)`);
   if (!info.ok) throw new Error(`GET ${base}/api/events/${event} answered ${info.status}`);
   if (!signsTokens) {
@@ -93,6 +96,8 @@ async function main() {
     if (!existsSync(reportPath)) throw new Error(`artillery exited with ${exitCode} and wrote no report`);
     const summary = summarize(JSON.parse(readFileSync(reportPath, 'utf8')));
     const found = problems(scenario, summary, exitCode);
+    // Only on our own server is every order in the database one of this run's.
+    if (server) found.push(...(await ledgerProblems(base, event, summary.counters)));
     console.log(`\n${scenario}${environment ? ` (${environment})` : ''} against ${base}, event ${event}`);
     for (const line of formatSummary(summary)) console.log(`  ${line}`);
     console.log(`  report           ${relative(process.cwd(), reportPath)}`);
@@ -100,7 +105,7 @@ async function main() {
       console.log(`FAILED: ${found.join('; ')}`);
       process.exitCode = 1;
     } else {
-      console.log('OK: no failed users, no errors, and the scenario did what it is for');
+      console.log(`OK: no failed users, no errors, the scenario did what it is for${server ? ', and the database holds exactly the orders users were told of' : ''}`);
     }
   } finally {
     await stop();
