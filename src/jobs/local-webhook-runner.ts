@@ -11,6 +11,9 @@ import type { DeliveryReport } from './delivery-report';
 import type { WebhookSender } from './webhook-sender';
 import { toDelivery } from './webhook-sender';
 
+/** A claim waits until a quarter of the slots are free (while any delivery is in flight). */
+const CLAIM_CHUNK_DIVISOR = 4;
+
 /** How the runner is tuned. */
 export interface LocalRunnerOptions {
   /** Deliveries in flight at once. */
@@ -56,7 +59,8 @@ export class LocalWebhookRunner {
   /** Starts deliveries for free slots; true when more rows may be due. */
   private async claimOnce(): Promise<boolean> {
     const free = this.options.concurrency - this.inFlight;
-    if (free <= 0) return false;
+    // Claim in chunks: a claim per finished delivery would cost a statement per webhook.
+    if (free <= 0 || (this.inFlight > 0 && free < Math.ceil(this.options.concurrency / CLAIM_CHUNK_DIVISOR))) return false;
     const { claimed, messages } = await claimSubscribed(this.outbox, this.subscribed, free, this.clock.now(), this.options.leaseMs);
     for (const message of messages) {
       this.inFlight += 1;
