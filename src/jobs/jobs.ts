@@ -45,6 +45,22 @@ const SALES_LOOKBACK_MS = 24 * 3600_000;
 /** Lease of a cluster schedule's run (ms): longer than any run takes. */
 const SCHEDULE_LEASE_MS = 60_000;
 
+/** Longest wait for one step of stopping (ms): longer than a delivery attempt's default timeout. */
+const STOP_STEP_MS = 10_000;
+
+/** `work`, or nothing after STOP_STEP_MS. */
+function bounded(work: Promise<unknown> | undefined): Promise<void> {
+  if (!work) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, STOP_STEP_MS);
+    timer.unref();
+    void work.catch(() => undefined).finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** The retry policy of a configuration. */
 export function retryPolicyOf(config: JobsConfig): RetryPolicy {
   return { attempts: config.webhookAttempts, delayMs: config.webhookBackoffMs, jitter: RETRY_JITTER };
@@ -178,15 +194,16 @@ export function createJobs(deps: JobsDeps): Jobs {
     },
 
     async stop(): Promise<void> {
-      await schedules.stop();
-      await announcer.flush();
-      await relay?.stop();
-      await runner?.stop();
-      await worker?.close();
-      await report.flush();
-      await queue?.close();
-      await connection?.quit().catch(() => undefined);
-      await workerConnection?.quit().catch(() => undefined);
+      // Each step is bounded: a drain must end even with Redis or Postgres gone.
+      await bounded(schedules.stop());
+      await bounded(announcer.flush());
+      await bounded(relay?.stop());
+      await bounded(runner?.stop());
+      await bounded(worker?.close());
+      await bounded(report.flush());
+      await bounded(queue?.close());
+      connection?.disconnect();
+      workerConnection?.disconnect();
     },
   };
 }

@@ -3,6 +3,9 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
+/** How long a scrape waits for the queue depths (ms). */
+const DEPTHS_TIMEOUT_MS = 1000;
+
 /** Counts by state of the delivery pipeline, read at scrape time. */
 export interface QueueDepths {
   /** Outbox rows not yet relayed or finished. */
@@ -54,7 +57,9 @@ export class JobMetrics {
       labelNames: ['state'] as const,
       registers,
       collect: async (): Promise<void> => {
-        const depths = await this.depths().catch(() => null);
+        // A scrape must not hang on an unreachable Redis or Postgres: no figures this time instead.
+        const timeout = new Promise<null>((resolve) => setTimeout(resolve, DEPTHS_TIMEOUT_MS, null).unref());
+        const depths = await Promise.race([this.depths().catch(() => null), timeout]);
         if (!depths) return;
         for (const state of ['pending', 'waiting', 'delayed', 'active', 'failed', 'dead'] as const) {
           const value = depths[state];
