@@ -37,6 +37,8 @@ export interface ClusterResult {
   date: string;
   mode: 'full' | 'quick';
   command: string;
+  /** What was measured: HEAD and the server files that differed from it. */
+  source: { commit: string; uncommittedSrc: string[] };
   settings: { events: number; connections: number; depth: number; lanes: number; warmupS: number; durationS: number };
   topologies: { oneNode: TopologyFigures; threeNodes: TopologyFigures };
   notes: string[];
