@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Logger } from 'pino';
-import { parseBlockBody, parseEventDefinitionBody, parseSalesBody } from '../../protocol';
+import { EVENT_ID_PATTERN, parseBlockBody, parseEventDefinitionBody, parseSalesBody } from '../../protocol';
 import type { EventService, Outcome } from '../actor/event-service';
 import { DefinitionError, expandDefinition } from '../domain';
 import type { EventDefinition } from '../domain/types';
@@ -124,7 +124,7 @@ export function registerHttpApi(deps: HttpApiDeps): void {
   });
 
   get('/api/events/:id', async (request) => {
-    const definition = await definitions.get(request.params[0]);
+    const definition = await definitions.get(eventIdParam(request));
     const live = unwrap(await service.liveInfo(definition.id));
     const areas: Record<string, { capacity: number; available: number }> = live.areas;
     return json(200, {
@@ -140,7 +140,7 @@ export function registerHttpApi(deps: HttpApiDeps): void {
   });
 
   get('/api/events/:id/map', async (request): Promise<Reply> => {
-    const map = await definitions.map(request.params[0]);
+    const map = await definitions.map(eventIdParam(request));
     if (request.headers['if-none-match'] === map.etag) return { status: 304, headers: { etag: map.etag } };
     return {
       status: 200,
@@ -153,7 +153,7 @@ export function registerHttpApi(deps: HttpApiDeps): void {
     await caller(request, 'staff');
     const parsed = parseSalesBody(jsonBody(request));
     if (!parsed.ok) throw new HttpError('bad_request', parsed.message);
-    return json(200, unwrap(await service.setSales(request.params[0], parsed.value.open)));
+    return json(200, unwrap(await service.setSales(eventIdParam(request), parsed.value.open)));
   });
 
   post('/api/events/:id/block', async (request) => {
@@ -161,12 +161,12 @@ export function registerHttpApi(deps: HttpApiDeps): void {
     const parsed = parseBlockBody(jsonBody(request));
     if (!parsed.ok) throw new HttpError('bad_request', parsed.message);
     const { seats, blocked } = parsed.value;
-    return json(200, { ...unwrap(await service.block(request.params[0], seats, blocked)), blocked });
+    return json(200, { ...unwrap(await service.block(eventIdParam(request), seats, blocked)), blocked });
   });
 
   get('/api/events/:id/orders', async (request) => {
     await caller(request, 'staff');
-    const eventId = request.params[0];
+    const eventId = eventIdParam(request);
     await definitions.get(eventId);
     const limitText = request.query.get('limit');
     const limit = limitText === null || limitText === '' ? ORDERS_DEFAULT_LIMIT : Number(limitText);
@@ -192,7 +192,7 @@ export function registerHttpApi(deps: HttpApiDeps): void {
 
   get('/api/orders/:orderId', async (request) => {
     const identity = await caller(request, 'customer');
-    const order = await store.getOrder(request.params[0]);
+    const order = await store.getOrder(orderIdParam(request));
     // Another customer's order is answered as if it did not exist.
     if (!order || !identity || (order.userId !== identity.userId && !hasRole(identity.role, 'staff'))) {
       throw new HttpError('not_found', 'no such order');
@@ -218,7 +218,7 @@ export function registerHttpApi(deps: HttpApiDeps): void {
 
   post('/api/orders/:orderId/cancel', async (request) => {
     await caller(request, 'staff');
-    const order = await store.getOrder(request.params[0]);
+    const order = await store.getOrder(orderIdParam(request));
     if (!order) throw new HttpError('not_found', 'no such order');
     if (order.status === 'cancelled') throw new HttpError('conflict', 'the order is already cancelled');
     unwrap(await service.cancelOrder(order.eventId, order.orderId));
@@ -231,6 +231,27 @@ export function registerHttpApi(deps: HttpApiDeps): void {
       res.end(JSON.stringify({ error: { code: 'not_found', message: 'no such route' } }));
     });
   });
+}
+
+const EVENT_ID = new RegExp(EVENT_ID_PATTERN);
+/** Order ids are made by the server ("o_" and base64url); anything else cannot name one. */
+const ORDER_ID = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * The event id of the path. One that no event can have is not found without asking anyone: a NUL or
+ * a megabyte of text must not reach Postgres (a NUL there is an error, answered `internal`).
+ */
+function eventIdParam(request: Request): string {
+  const id = request.params[0];
+  if (!EVENT_ID.test(id)) throw new HttpError('not_found', 'no such event');
+  return id;
+}
+
+/** The order id of the path (see eventIdParam). */
+function orderIdParam(request: Request): string {
+  const id = request.params[0];
+  if (!ORDER_ID.test(id)) throw new HttpError('not_found', 'no such order');
+  return id;
 }
 
 /** The event a URL names (`/api/events/:id…`), for log lines. */

@@ -120,7 +120,7 @@ function knownFailure(error: unknown): { code: ErrorCode; message: string; statu
 
 function copyRequest(req: HttpRequest, paramCount: number): Request {
   const params: string[] = [];
-  for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i) ?? ''));
+  for (let i = 0; i < paramCount; i++) params.push(decodeParameter(req.getParameter(i) ?? ''));
   const headers: Record<string, string> = {};
   for (const name of COPIED_HEADERS) {
     const value = req.getHeader(name);
@@ -136,6 +136,18 @@ function copyRequest(req: HttpRequest, paramCount: number): Request {
     headers,
     body: null,
   };
+}
+
+/**
+ * A path parameter, percent-decoded; malformed escapes ("%", "%E0%A4%A") stay as they came. A throw
+ * here would escape the uWS callback and end the process: one `GET /api/events/%` took a node down.
+ */
+function decodeParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 function readBody(res: HttpResponse, maxBody: number, state: { aborted: boolean }, done: (body: Uint8Array | null) => void): void {

@@ -142,7 +142,15 @@ export class WsGateway {
         this.sockets.add(ws);
         this.deps.metrics.connections.inc();
       },
-      message: (ws, data, isBinary) => this.onMessage(ws, data, isBinary),
+      message: (ws, data, isBinary) => {
+        // A throw would escape into uWS and end the process: any bug in handling one frame is that
+        // frame's `internal` error, never every client's outage.
+        try {
+          this.onMessage(ws, data, isBinary);
+        } catch (error) {
+          this.internal(ws, isBinary ? msgpackCodec : jsonCodec, 'frame', undefined, error);
+        }
+      },
       close: (ws) => this.onClose(ws),
     };
     this.deps.app.ws('/ws', behavior);

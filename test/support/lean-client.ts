@@ -1,0 +1,100 @@
+// A protocol client for long runs (soak, fuzz): request/reply by rid like TestClient, but pushes are
+// counted instead of kept, and diff streams are checked for gaps as they arrive, so memory stays flat
+// however long it runs.
+import WebSocket from 'ws';
+import { jsonCodec, msgpackCodec } from '../../protocol';
+import type { Encoding } from '../../protocol';
+import type { Msg } from './ws-client';
+
+/** A connected lean client. */
+export class LeanClient {
+  /** Rids of this client's own requests: strings no fuzz case uses, so replies are never confused. */
+  private nextRid = 1;
+  private readonly waiting = new Map<number | string, { resolve: (m: Msg) => void; timer: NodeJS.Timeout }>();
+  /** Pushes received, by type. */
+  readonly pushCounts = new Map<string, number>();
+  /** Diffs whose seq did not follow the previous one of the same epoch (the client would resubscribe). */
+  gaps = 0;
+  private readonly lastSeq = new Map<string, { epoch: number; seq: number }>();
+  /** Every reply and push, as raw text or bytes, to a callback (the fuzzer scans them). */
+  onFrame: ((data: Buffer, isBinary: boolean) => void) | null = null;
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(
+    readonly socket: WebSocket,
+    readonly encoding: Encoding,
+  ) {
+    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    socket.on('error', () => undefined);
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      this.onFrame?.(data, isBinary);
+      let msg: Msg;
+      try {
+        msg = (isBinary ? msgpackCodec.decode(new Uint8Array(data)) : jsonCodec.decode(data.toString())) as Msg;
+      } catch {
+        this.count('undecodable');
+        return;
+      }
+      const pending = msg.rid !== undefined ? this.waiting.get(msg.rid) : undefined;
+      if (pending && msg.rid !== undefined) {
+        this.waiting.delete(msg.rid);
+        clearTimeout(pending.timer);
+        pending.resolve(msg);
+        return;
+      }
+      this.count(msg.type);
+      if (msg.type === 'diff') this.follow(msg);
+    });
+  }
+
+  /** Connects (optionally with a token on the URL). */
+  static connect(url: string, encoding: Encoding, token?: string): Promise<LeanClient> {
+    const socket = new WebSocket(token ? `${url}?token=${encodeURIComponent(token)}` : url, { perMessageDeflate: false });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(new LeanClient(socket, encoding)));
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+  }
+
+  /** Sends a request and resolves with its reply; rejects after `timeoutMs`. */
+  request(message: Record<string, unknown>, timeoutMs = 15_000): Promise<Msg> {
+    const rid = `lean-${this.nextRid++}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(rid);
+        reject(new Error(`no reply to ${String(message.type)} in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiting.set(rid, { resolve, timer });
+      this.send({ ...message, rid });
+    });
+  }
+
+  /** Sends without waiting for anything. */
+  send(message: Record<string, unknown>): void {
+    if (this.encoding === 'msgpack') this.socket.send(msgpackCodec.encode(message), { binary: true });
+    else this.socket.send(jsonCodec.encode(message));
+  }
+
+  /** Starts following `eventId`'s diffs from a snapshot's (epoch, seq). */
+  expectDiffsAfter(eventId: string, epoch: number, seq: number): void {
+    this.lastSeq.set(eventId, { epoch, seq });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private count(type: string): void {
+    this.pushCounts.set(type, (this.pushCounts.get(type) ?? 0) + 1);
+  }
+
+  private follow(diff: Msg): void {
+    const eventId = diff.eventId as string;
+    const last = this.lastSeq.get(eventId);
+    const epoch = diff.epoch as number;
+    const seq = diff.seq as number;
+    if (last && last.epoch === epoch && seq !== last.seq + 1) this.gaps++;
+    this.lastSeq.set(eventId, { epoch, seq });
+  }
+}
