@@ -42,8 +42,6 @@ class AisleSession {
     this.resyncing = false;
     /** The last stats push since `watch`. */
     this.lastStats = null;
-    /** Hold ids the server said expired. */
-    this.expired = new Set();
     /** A broken promise of the server's (e.g. an error push): thrown at the user's next request. */
     this.failure = null;
     ws.on('message', (data) => this.onFrame(data));
@@ -141,7 +139,6 @@ class AisleSession {
         this.lastStats = message;
         return this.count(M.STATS_RECEIVED);
       case 'expired':
-        this.expired.add(message.holdId);
         return this.count(M.HOLDS_EXPIRED);
       case 'error':
         // An error without a pending rid answers a frame of ours the server could not read.
