@@ -178,6 +178,9 @@ async function measureMode(mode: 'bullmq' | 'in-process', options: Options, rece
       undelivered: acks.size - firstDelivery.size,
       duplicates: delivered.length - firstDelivery.size,
     };
+  } catch (error) {
+    process.stderr.write(`jobs bench: ${mode} failed; the server's last output:\n${server.output().slice(-4000)}\n`);
+    throw error;
   } finally {
     await server.stop();
     await db.drop();
