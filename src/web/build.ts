@@ -76,17 +76,25 @@ export async function buildPages(outDir = PAGES_DIR): Promise<PagesManifest> {
   });
   const assets: Record<string, string> = {};
   const sizes: Record<string, number> = {};
+  const chunksOf: Record<string, string[]> = {};
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
     const path = relative(staging, file).split('\\').join('/');
     sizes[path] = output.bytes;
     if (output.entryPoint) {
       const name = /(seat-map|staff|styles)-[^/]*$/.exec(path)?.[1];
       if (name) assets[name] = path;
+      if (name) chunksOf[name] = output.imports.filter((i) => i.kind === 'import-statement').map((i) => relative(staging, i.path));
     }
   }
   for (const [page, entry] of Object.entries(PAGES)) {
     const template = readFileSync(join(WEB_DIR, 'pages', page === 'index.html' ? 'seat-map.html' : page), 'utf8');
-    writeFileSync(join(staging, page), template.replace('%SCRIPT%', `/${assets[entry]}`).replace('%STYLES%', `/${assets.styles}`));
+    // Shared chunks are preloaded with the entry instead of being discovered after it: one round trip less.
+    const preloads = (chunksOf[entry] ?? []).map((chunk) => `<link rel="modulepreload" href="/${chunk}">`).join('\n');
+    const html = template
+      .replace('%SCRIPT%', `/${assets[entry]}`)
+      .replace('%STYLES%', `/${assets.styles}`)
+      .replace('%PRELOADS%', preloads);
+    writeFileSync(join(staging, page), html);
   }
   const manifest: PagesManifest = { sourceHash: hash, assets, sizes };
   writeFileSync(join(staging, MANIFEST), JSON.stringify(manifest, null, 2));

@@ -3,7 +3,6 @@
 // to the user's own seats is announced in a live region; the accessible seat list mirrors the canvas.
 import { AisleClient } from '../../../protocol/sdk/aisle-client';
 import type { Hold } from '../../../protocol/sdk/hold-book';
-import type { LiveView } from '../../../protocol/sdk/live-view';
 import { SeatCanvas } from '../common/seat-canvas';
 import { STATUS_WORDS, seatName } from '../common/seat-words';
 import { byId, clock, h, money } from '../common/dom';
@@ -66,14 +65,20 @@ function announce(text: string): void {
   });
 }
 
+/** The event of `/events/:id` at once; on `/`, the first event on sale. The list fills the nav meanwhile. */
 async function chooseEvent(): Promise<string | null> {
-  const events = await api<EventSummary[]>('GET', '/api/events', null);
-  const nav = byId('event-nav');
-  nav.replaceChildren(
-    ...events.slice(0, 20).map((e) => h('a', { href: `/events/${encodeURIComponent(e.id)}` }, e.name)),
-  );
+  const listed = api<EventSummary[]>('GET', '/api/events', null).then((events) => {
+    byId('event-nav').replaceChildren(
+      ...events.slice(0, 20).map((e) => h('a', { href: `/events/${encodeURIComponent(e.id)}` }, e.name)),
+    );
+    return events;
+  });
   const match = /^\/events\/([^/]+)$/.exec(location.pathname);
-  if (match) return decodeURIComponent(match[1]);
+  if (match) {
+    listed.catch(() => undefined); // the nav is a nicety; the page works without it
+    return decodeURIComponent(match[1]);
+  }
+  const events = await listed;
   return (events.find((e) => e.status === 'on_sale') ?? events[0])?.id ?? null;
 }
 
@@ -90,9 +95,12 @@ async function main(): Promise<void> {
     signIn('customer', byId<HTMLInputElement>('signin-token').value);
   });
 
-  const [body, info] = await Promise.all([
+  // The map, the event and the live view load side by side: first paint waits for the slowest only.
+  const live = AisleClient.connect({ url: wsUrl(), token }).then(async (client) => ({ client, view: await client.subscribe(eventId) }));
+  const [body, info, { client, view }] = await Promise.all([
     api<MapBody>('GET', `/api/events/${encodeURIComponent(eventId)}/map`, null),
     api<EventInfo>('GET', `/api/events/${encodeURIComponent(eventId)}`, null),
+    live,
   ]);
   document.title = `${info.name} · Aisle`;
   byId('event-name').textContent = info.name;
@@ -102,7 +110,6 @@ async function main(): Promise<void> {
   const areaById = new Map(body.areas.map((a) => [a.id, a]));
 
   const connection = byId('connection');
-  const client = await AisleClient.connect({ url: wsUrl(), token });
   client.on('close', () => {
     connection.textContent = 'Reconnecting…';
     connection.dataset.state = 'reconnecting';
@@ -113,7 +120,6 @@ async function main(): Promise<void> {
   });
   connection.textContent = 'Live';
   connection.dataset.state = 'open';
-  const view: LiveView = await client.subscribe(eventId);
 
   const mine = new Uint8Array(map.count);
   const canvas = new SeatCanvas(byId<HTMLCanvasElement>('map'), map, publicColours(map, () => view.status, mine));
