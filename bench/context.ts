@@ -33,6 +33,7 @@ export class BenchContext {
   readonly sweepSettings: LoadSettings;
   readonly shape: Shape;
   private readonly cleanups: Array<() => Promise<void>> = [];
+  private readonly servers: BenchServer[] = [];
 
   private constructor(
     readonly options: BenchOptions,
@@ -83,6 +84,7 @@ export class BenchContext {
     const nodeArgs = [...profile, ...extraNodeArgs];
     const server = await startBenchServer({ name, script, env: { DATABASE_URL: databaseUrl, AUTH_SECRET: this.secret, ...env }, nodeArgs });
     this.cleanups.push(() => server.stop());
+    this.servers.push(server);
     return server;
   }
 
@@ -95,6 +97,13 @@ export class BenchContext {
   async cleanup(): Promise<void> {
     for (const fn of this.cleanups.reverse()) await fn().catch((error: unknown) => this.log(`cleanup failed: ${String(error)}`));
     this.cleanups.length = 0;
+  }
+
+  /** The end of every server's output, for a run that failed. */
+  serverOutputs(lines = 15): string {
+    return this.servers
+      .map((server) => `--- ${server.name} (pid ${server.pid}):\n${server.output().trim().split('\n').slice(-lines).join('\n')}`)
+      .join('\n');
   }
 
   /** A progress line on stderr. */

@@ -179,6 +179,9 @@ async function main(options: BenchOptions): Promise<void> {
     process.stdout.write(`\n${markdownTable(result)}\n\n`);
     for (const note of ctx.notes) process.stdout.write(`note: ${note}\n`);
     ctx.log(`wrote bench/results/latest.json in ${result.elapsedS} s`);
+  } catch (error) {
+    ctx.log(`failed; the servers' last output:\n${ctx.serverOutputs()}`);
+    throw error;
   } finally {
     await ctx.cleanup();
   }
