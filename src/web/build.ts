@@ -12,8 +12,11 @@ const ROOT = join(WEB_DIR, '..', '..');
 /** Everything the bundles are built from: a change to any of these makes the build stale. */
 const SOURCE_DIRS = [WEB_DIR, join(ROOT, 'protocol')];
 const MANIFEST = 'manifest.json';
-/** The HTML pages: file name → the entry point its script comes from. */
-const PAGES: Record<string, string> = { 'index.html': 'seat-map', 'staff.html': 'staff' };
+/** The HTML pages: file name → its body template under pages/, the entry point of its script, its title. */
+const PAGES: Record<string, { body: string; entry: string; title: string }> = {
+  'index.html': { body: 'seat-map.html', entry: 'seat-map', title: 'Seats · Aisle' },
+  'staff.html': { body: 'staff.html', entry: 'staff', title: 'Staff · Aisle' },
+};
 
 /** What a build produced. */
 export interface PagesManifest {
@@ -86,15 +89,23 @@ export async function buildPages(outDir = PAGES_DIR): Promise<PagesManifest> {
       if (name) chunksOf[name] = output.imports.filter((i) => i.kind === 'import-statement').map((i) => relative(staging, i.path));
     }
   }
-  for (const [page, entry] of Object.entries(PAGES)) {
-    const template = readFileSync(join(WEB_DIR, 'pages', page === 'index.html' ? 'seat-map.html' : page), 'utf8');
+  for (const [page, { body, entry, title }] of Object.entries(PAGES)) {
     // Shared chunks are preloaded with the entry instead of being discovered after it: one round trip less.
-    const preloads = (chunksOf[entry] ?? []).map((chunk) => `<link rel="modulepreload" href="/${chunk}">`).join('\n');
-    const html = template
-      .replace('%SCRIPT%', `/${assets[entry]}`)
-      .replace('%STYLES%', `/${assets.styles}`)
-      .replace('%PRELOADS%', preloads);
-    writeFileSync(join(staging, page), html);
+    const preloads = (chunksOf[entry] ?? []).map((chunk) => `<link rel="modulepreload" href="/${chunk}">`);
+    const head = [
+      '<!doctype html>',
+      '<html lang="en">',
+      '<head>',
+      '<meta charset="utf-8">',
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      `<title>${title}</title>`,
+      '<link rel="icon" href="data:,">',
+      `<link rel="stylesheet" href="/${assets.styles}">`,
+      `<script type="module" src="/${assets[entry]}"></script>`,
+      ...preloads,
+      '</head>',
+    ];
+    writeFileSync(join(staging, page), `${head.join('\n')}\n${readFileSync(join(WEB_DIR, 'pages', body), 'utf8')}</html>\n`);
   }
   const manifest: PagesManifest = { sourceHash: hash, assets, sizes };
   writeFileSync(join(staging, MANIFEST), JSON.stringify(manifest, null, 2));

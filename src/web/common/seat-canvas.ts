@@ -1,6 +1,7 @@
 // Draws a VenueMap on a canvas with pan and zoom. Only seats in cells overlapping the viewport are
 // visited; they are bucketed by colour so each colour is set once per frame; status changes redraw just
 // the changed seats (a dirty seat repaints its own square), at most once per animation frame.
+import { frameScheduler } from './frame-scheduler';
 import type { Bounds, VenueMap } from './venue-map';
 
 /** How the canvas colours seats: `slotOf(index)` picks an entry of `colours`. */
@@ -28,7 +29,7 @@ export class SeatCanvas {
   private width = 0;
   private height = 0;
   private dpr = 1;
-  private frame = 0;
+  private readonly schedule = frameScheduler(() => this.draw());
   private fullPending = true;
   private readonly dirty = new Set<number>();
   private buckets: number[][] = [];
@@ -112,14 +113,6 @@ export class SeatCanvas {
       x: rect.left + (this.map.x[index] - this.originX) * this.scale,
       y: rect.top + (this.map.y[index] - this.originY) * this.scale,
     };
-  }
-
-  private schedule(): void {
-    if (this.frame !== 0) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.draw();
-    });
   }
 
   private resize(): void {

@@ -1,5 +1,6 @@
 // Seats sold per minute over time, from the `stats` pushes (one a second): a line chart on a canvas with
 // its latest figure in the canvas's accessible name.
+import { frameScheduler } from '../common/frame-scheduler';
 
 interface Sample {
   at: number;
@@ -13,7 +14,7 @@ const MAX_SAMPLES = 600;
 /** See the file comment. */
 export class SalesChart {
   private samples: Sample[] = [];
-  private frame = 0;
+  private readonly schedule = frameScheduler(() => this.draw());
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     new ResizeObserver(() => this.schedule()).observe(canvas);
@@ -31,14 +32,6 @@ export class SalesChart {
     if (this.samples.length > MAX_SAMPLES) this.samples.shift();
     this.canvas.setAttribute('aria-label', `Sales: ${seatsLastMinute} seats in ${ordersLastMinute} orders over the last minute`);
     this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.frame !== 0) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.draw();
-    });
   }
 
   private draw(): void {
