@@ -373,12 +373,11 @@ export class AisleClient extends Emitter<AisleClientEvents> {
       const token = typeof source === 'function' ? await source() : source;
       if (stale()) return;
       // The first frame fixes the encoding of pushes: auth or ping, both in this client's encoding.
-      const authed = token ? this.request({ type: 'auth', token }, 'authed', { handshake: true }) : null;
-      authed?.catch(() => undefined); // awaited below, after the ping; not unhandled meanwhile
+      const authed = token ? this.request({ type: 'auth', token }, 'authed', { handshake: true }) : Promise.resolve(null);
       const sent = Date.now();
-      const pong = await this.request({ type: 'ping' }, 'pong', { handshake: true });
+      // Together: a refused token fails the handshake at once, without waiting for the pong.
+      const [identity, pong] = await Promise.all([authed, this.request({ type: 'ping' }, 'pong', { handshake: true })]);
       this.clockOffsetMs = pong.now - (sent + Date.now()) / 2;
-      const identity = authed ? await authed : null;
       if (stale()) return;
       this.identity = identity && { userId: identity.userId, role: identity.role };
     } catch (error) {
@@ -498,20 +497,19 @@ export class AisleClient extends Emitter<AisleClientEvents> {
   }
 
   private settle(rid: Rid, pending: Pending, message: ServerMessage): void {
+    if (message.type === 'error' && message.code === 'moved' && pending.movedRetries < MOVED_RETRIES) {
+      // Ownership moved: nothing was applied, and the next attempt reaches the new owner. The request keeps
+      // its rid and its deadline; it goes out again after a short pause (or on the next socket).
+      pending.movedRetries++;
+      pending.sentOn = null;
+      setTimeout(() => {
+        if (this.pending.get(rid) === pending && pending.sentOn === null && this.handshakeDone) this.send(rid, pending);
+      }, MOVED_PAUSE_MS * pending.movedRetries);
+      return;
+    }
     this.pending.delete(rid);
     clearTimeout(pending.timer);
     if (message.type === 'error') {
-      if (message.code === 'moved' && pending.movedRetries < MOVED_RETRIES) {
-        // Ownership moved: nothing was applied, the next attempt reaches the new owner.
-        pending.movedRetries++;
-        const retryRid = this.nextRid++;
-        pending.sentOn = null;
-        pending.timer = setTimeout(() => {
-          this.pending.set(retryRid, pending);
-          if (this.handshakeDone) this.send(retryRid, pending);
-        }, MOVED_PAUSE_MS * pending.movedRetries);
-        return;
-      }
       pending.reject(toError(message));
       return;
     }
