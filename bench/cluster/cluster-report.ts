@@ -60,7 +60,7 @@ export function clusterTable(r: ClusterResult): string {
   const rows: string[][] = [
     [`hold+release over ${r.settings.events} events (commands/s)`, fmt(r.holdOpsPerSec1Node), `${fmt(r.holdOpsPerSec3Nodes)} (${r.scaling}×)`, 'more than 1 node; not 3× on 2 cores'],
     ['  worst lane p50 / p99 (ms)', `${one.spread.p50Ms} / ${one.spread.p99Ms}`, `${three.spread.p50Ms} / ${three.spread.p99Ms}`, ''],
-    ['  CPU of all nodes per command (µs)', fmt(one.spread.nodeCpuUsPerCommand), fmt(three.spread.nodeCpuUsPerCommand), ''],
+    ['  CPU per command (µs): all nodes / Redis', `${one.spread.nodeCpuUsPerCommand} / ${one.spread.redisCpuUsPerCommand}`, `${three.spread.nodeCpuUsPerCommand} / ${three.spread.redisCpuUsPerCommand}`, ''],
     ['  CPU cores: Aisle nodes', cores(one.spread.cpu.nodes), cores(three.spread.cpu.nodes), ''],
     ['  CPU cores: load generator / Postgres / Redis / other processes', cpuRest(one.spread), cpuRest(three.spread), ''],
     ['  machine busy (%)', fmt(one.spread.cpu.machineBusyPct), fmt(three.spread.cpu.machineBusyPct), ''],

@@ -42,6 +42,9 @@ export interface SpreadFigures {
    * forwarding included; unlike throughput, it hardly depends on what else the machine is doing.
    */
   nodeCpuUsPerCommand: number;
+  /** Redis CPU per completed command (µs): hold journal writes, rate limits, diff publishes. One Redis
+   * serves the whole cluster, so 1,000,000 / this is a ceiling on cluster commands per Redis core. */
+  redisCpuUsPerCommand: number;
   /** CPU cores busy inside the window, by process. */
   cpu: SpreadCpu;
   busyBeforeStart: number;
@@ -125,6 +128,7 @@ export async function runSpreadLoad(
     p99Ms: Math.max(...runs.map((run) => run.latency.p99)),
     errors,
     nodeCpuUsPerCommand: opsPerSec > 0 ? Math.round((nodeCores * 1e6) / opsPerSec) : 0,
+    redisCpuUsPerCommand: opsPerSec > 0 ? Math.round((busy.redis * 1e6) / opsPerSec) : 0,
     cpu: busy,
     busyBeforeStart,
     lanes: runs,
