@@ -27,6 +27,17 @@ function view(): { view: LiveView; requests: number[] } {
 }
 
 describe('LiveView', () => {
+  it('applies diffs that arrived before their snapshot was handled, without a resync', () => {
+    const { view: v, requests } = view();
+    // The snapshot (seq 5) and diffs 5 and 6 came in one read; the diffs were seen first.
+    v.applyDiff(diff(1, 5, [[0, 1]]));
+    v.applyDiff(diff(1, 6, [[2, 2]]));
+    v.applySnapshot(snapshot(1, 5, [1, 0, 0]));
+    expect([...v.status]).toEqual([1, 0, 2]);
+    expect(v.seq).toBe(6);
+    expect(requests).toHaveLength(0);
+  });
+
   it('applies a snapshot and the diffs that follow it', () => {
     const { view: v, requests } = view();
     const changes: boolean[] = [];

@@ -44,6 +44,9 @@ export function statusName(code: number): keyof StatusCounts {
   return STATUS_NAMES[code] ?? 'blocked';
 }
 
+/** Diffs kept while a snapshot is awaited; past this a gap simply triggers another resync. */
+const MAX_EARLY_DIFFS = 1000;
+
 /** The availability of one event, kept current from the event's diffs. */
 export class LiveView extends Emitter<LiveViewEvents> {
   /** Ownership epoch of the state shown. */
@@ -56,6 +59,8 @@ export class LiveView extends Emitter<LiveViewEvents> {
   areas: AreaCounts = {};
   /** False while a fresh snapshot is awaited (after a gap, an epoch change or a reconnect). */
   current = false;
+  /** Diffs received while waiting for a snapshot. */
+  private readonly early: DiffMessage[] = [];
   /** Whether a first snapshot arrived. */
   loaded = false;
   /** Diffs applied since the view was made. */
@@ -100,11 +105,18 @@ export class LiveView extends Emitter<LiveViewEvents> {
     this.areas = { ...snapshot.areas };
     this.current = true;
     this.emit('change', { full: true, indexes: [], areas: Object.keys(this.areas) });
+    // Diffs that arrived before the snapshot's reply was handled (both can come in one read) follow it.
+    for (const diff of this.early.splice(0)) this.applyDiff(diff);
   }
 
   /** @internal Applies a diff, or starts a resync when it does not follow the state shown. */
   applyDiff(diff: DiffMessage): void {
-    if (this.closed || !this.current) return; // a snapshot is on its way; it will include this diff
+    if (this.closed) return;
+    if (!this.current) {
+      // A snapshot is on its way; diffs newer than it are applied after it (older ones are skipped then).
+      if (this.early.length < MAX_EARLY_DIFFS) this.early.push(diff);
+      return;
+    }
     if (diff.epoch === this.epoch && diff.seq <= this.seq) return; // already included
     if (diff.epoch !== this.epoch || diff.seq !== this.seq + 1) {
       this.resync({
