@@ -71,7 +71,10 @@ export function route(
   maxBody = 64 * 1024,
 ): void {
   const paramCount = (pattern.match(/:/g) ?? []).length;
-  app[method](pattern, (res, req) => {
+  // HEAD answers as GET would, without the body (load balancers and monitors probe with it).
+  if (method === 'get') app.head(pattern, (res, req) => serve(res, req, true));
+  app[method](pattern, (res, req) => serve(res, req, false));
+  function serve(res: HttpResponse, req: HttpRequest, head: boolean): void {
     const request = copyRequest(req, paramCount);
     const state = { aborted: false };
     res.onAborted(() => {
@@ -81,7 +84,7 @@ export function route(
       Promise.resolve()
         .then(() => handler(request))
         .then(
-          (reply) => write(res, state, reply, request.id),
+          (reply) => write(res, state, reply, request.id, head),
           (error: unknown) => {
             const known = knownFailure(error);
             if (known) {
@@ -109,7 +112,7 @@ export function route(
       request.body = body;
       run();
     });
-  });
+  }
 }
 
 function knownFailure(error: unknown): { code: ErrorCode; message: string; status: number } | null {
@@ -178,7 +181,7 @@ function readBody(res: HttpResponse, maxBody: number, state: { aborted: boolean 
 /** Request ids accepted from callers: anything else (long, odd characters) could forge log lines. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-function write(res: HttpResponse, state: { aborted: boolean }, reply: Reply, requestId: string): void {
+function write(res: HttpResponse, state: { aborted: boolean }, reply: Reply, requestId: string, head = false): void {
   if (state.aborted) return;
   state.aborted = true;
   const headers: Record<string, string> = { ...reply.headers, 'x-request-id': requestId };
@@ -194,7 +197,8 @@ function write(res: HttpResponse, state: { aborted: boolean }, reply: Reply, req
   res.cork(() => {
     res.writeStatus(STATUS_TEXT[reply.status] ?? String(reply.status));
     for (const name in headers) res.writeHeader(name, headers[name]);
-    res.end(body);
+    if (head) res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+    else res.end(body);
   });
 }
 

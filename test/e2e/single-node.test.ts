@@ -85,6 +85,12 @@ describe('HTTP API', () => {
     const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
     expect(metrics).toContain('aisle_ws_connections');
     expect((await http(server.url, 'GET', '/nope')).status).toBe(404);
+    // HEAD answers like GET, without a body.
+    const head = await fetch(`${server.url}/api/events`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toContain('application/json');
+    expect(await head.text()).toBe('');
+    expect((await fetch(`${server.url}/healthz`, { method: 'HEAD' })).status).toBe(200);
     // Not in dev mode: the dev token route does not exist.
     expect((await http(server.url, 'GET', '/api/dev/token')).status).toBe(404);
   });
