@@ -1,8 +1,8 @@
 // Drops WebSocket clients that stop reading, so what the server buffers for them stays bounded both
-// per connection and in total. uWS drops sends to a socket over its backpressure limit (it is configured
-// not to close such sockets itself, because it would cut them without a close code and without telling
-// anyone); this guard closes them with a code, counts them, and also enforces a budget on the sum of
-// every socket's buffer, which a per-socket limit alone does not bound (1,000 sockets × 4 MiB = 4 GiB).
+// per connection and in total. uWS refuses sends to a socket over its backpressure limit (it is
+// configured not to close such sockets itself, so that the gateway knows, logs and counts each drop);
+// this guard closes them, and also enforces a budget on the sum of every socket's buffer, which a
+// per-socket limit alone does not bound (1,000 sockets × 4 MiB = 4 GiB).
 
 /** What the guard needs of a socket. */
 export interface BufferedSocket {
@@ -19,31 +19,43 @@ export interface SlowConsumerLimits {
   floorBytes: number;
 }
 
-/** uWS `send` result: the message was not buffered because the socket is over its limit. */
+/** uWS `send` results: buffered because the kernel would not take it now, or refused (over the limit). */
+export const SEND_BACKPRESSURE = 0;
+/** See SEND_BACKPRESSURE. */
 export const SEND_DROPPED = 2;
 
-/** The close frame sent to a dropped slow consumer (1008: policy violation). */
-export const SLOW_CONSUMER_CLOSE = { code: 1008, reason: 'slow consumer: stopped reading' } as const;
-
-/** Applies the limits; `drop` closes a socket (and counts it). */
+/** Applies the limits to `sockets` (the live set); `drop` closes a socket (and counts it). */
 export class SlowConsumerGuard<S extends BufferedSocket> {
+  /** Bytes replies left buffered since the last sweep: how much the total may have grown unseen. */
+  private unseen = 0;
+
   constructor(
     private readonly limits: SlowConsumerLimits,
+    private readonly sockets: Iterable<S>,
     private readonly drop: (socket: S) => void,
   ) {}
 
-  /** After a send of a reply: drops `socket` if that send was refused or left it over its limit. */
-  afterSend(socket: S, status: number): boolean {
-    if (status !== SEND_DROPPED && socket.getBufferedAmount() < this.limits.perSocketBytes) return false;
-    this.drop(socket);
-    return true;
+  /**
+   * After a reply of `bytes` was sent: drops `socket` if that send was refused or left it over its
+   * limit; sweeps at once when replies alone may have grown the total by a quarter of the budget since
+   * the last sweep (a flood of large replies must not wait for the timer to be bounded).
+   */
+  afterSend(socket: S, status: number, bytes: number): boolean {
+    if (status === SEND_DROPPED || socket.getBufferedAmount() >= this.limits.perSocketBytes) {
+      this.drop(socket);
+      return true;
+    }
+    if (status === SEND_BACKPRESSURE && (this.unseen += bytes) > this.limits.totalBytes / 4) this.sweep();
+    return false;
   }
 
   /**
    * Drops every socket over its own limit (pushes through topics are never seen by `afterSend`), then,
    * while the total is over budget, the largest buffers first. Returns how many were dropped.
    */
-  sweep(sockets: Iterable<S>): number {
+  sweep(): number {
+    this.unseen = 0;
+    const sockets = this.sockets;
     let dropped = 0;
     let total = 0;
     const large: { socket: S; bytes: number }[] = [];

@@ -11,7 +11,7 @@ import { hasRole } from './auth';
 import type { Metrics } from '../observability/metrics';
 import { failureOf } from './failure-of';
 import { ConnectionLimits, clientAddress } from './connection-limits';
-import { SLOW_CONSUMER_CLOSE, SlowConsumerGuard } from './slow-consumer-guard';
+import { SlowConsumerGuard } from './slow-consumer-guard';
 import { TokenBucket } from './token-bucket';
 import type { UserRateLimiter } from './user-rate-limiter';
 import type { TopicFeed } from './topic-feed';
@@ -124,6 +124,7 @@ export class WsGateway {
     this.connectionLimits = new ConnectionLimits({ perIp: this.limits.maxConnectionsPerIp, perUser: this.limits.maxConnectionsPerUser });
     this.slowConsumers = new SlowConsumerGuard<Socket>(
       { perSocketBytes: this.limits.maxBackpressureBytes, totalBytes: this.limits.bufferBudgetBytes, floorBytes: this.limits.slowConsumerFloorBytes },
+      this.sockets,
       (ws) => this.dropSlowConsumer(ws),
     );
   }
@@ -133,7 +134,7 @@ export class WsGateway {
     const behavior: WebSocketBehavior<Connection> = {
       maxPayloadLength: Math.max(this.limits.hardPayloadBytes, this.limits.maxPayloadBytes),
       maxBackpressure: this.limits.maxBackpressureBytes,
-      // uWS would cut such a socket without a close code and without telling us: the guard closes it.
+      // uWS would cut such a socket without telling us: the guard closes it, and counts it.
       closeOnBackpressureLimit: 0,
       idleTimeout: 120,
       sendPingsAutomatically: true,
@@ -156,7 +157,7 @@ export class WsGateway {
     this.deps.app.ws('/ws', behavior);
     this.statsTimer = setInterval(() => void this.pushStats(), 1000);
     this.statsTimer.unref();
-    this.sweepTimer = setInterval(() => this.slowConsumers.sweep(this.sockets), this.limits.sweepIntervalMs);
+    this.sweepTimer = setInterval(() => this.slowConsumers.sweep(), this.limits.sweepIntervalMs);
     this.sweepTimer.unref();
   }
 
@@ -521,8 +522,9 @@ export class WsGateway {
   private reply(ws: Socket, codec: Codec, message: object): void {
     if (ws.getUserData().closed) return;
     // A client that stops reading is dropped at its backpressure limit, never buffered without bound.
-    const status = ws.send(codec.encode(message), codec.encoding === 'msgpack');
-    this.slowConsumers.afterSend(ws, status);
+    const frame = codec.encode(message);
+    const status = ws.send(frame, codec.encoding === 'msgpack');
+    this.slowConsumers.afterSend(ws, status, frame.length);
   }
 
   private dropSlowConsumer(ws: Socket): void {
@@ -532,7 +534,10 @@ export class WsGateway {
     this.deps.metrics.slowConsumersDropped.inc();
     this.deps.log.info({ conn: conn.id, userId: conn.userId, ip: conn.ip, buffered }, 'dropped a slow consumer');
     conn.closed = true;
-    ws.end(SLOW_CONSUMER_CLOSE.code, SLOW_CONSUMER_CLOSE.reason);
+    // Closed at once, without a close frame: the frame would queue behind the data the client is not
+    // reading, and a graceful end keeps that buffer until uWS's closing timeout (measured with 1,000
+    // stalled clients: +1.6 GB of RSS against +130 MB). The client sees 1006 and reconnects.
+    ws.close();
   }
 }
 

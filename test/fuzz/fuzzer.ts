@@ -4,12 +4,12 @@
 // - any `internal` error, HTTP 5xx, or a text that looks like a stack trace or names server files;
 // - the server dying, not answering a ping, or its memory growing by more than the allowed margin;
 // - the fuzz event's seats or places changed by anything but the holds the server said `held` to.
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, jsonCodec, msgpackCodec } from '../../protocol';
 import type { Encoding } from '../../protocol';
 import { http } from '../support/fixtures';
 import { LeanClient } from '../support/lean-client';
+import { rssMb } from '../support/observe';
 import type { ServerProcess } from '../support/server-process';
 import type { Msg } from '../support/ws-client';
 import type { CaseFactory, FuzzCase, HttpCase, WsCase } from './cases';
@@ -58,11 +58,6 @@ const CODES = new Set<string>(ERROR_CODES);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Signs of a leaked stack trace or internals (the cases never contain these). */
 const LEAKS = [ROOT, 'node:internal', 'file://', '\n    at ', 'node_modules'];
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** Runs `options.cases` cases from `factory` against `server`; `eventId` is the event whose state is checked. */
 export async function runFuzz(server: ServerProcess, factory: CaseFactory, eventId: string, options: FuzzOptions): Promise<FuzzReport> {

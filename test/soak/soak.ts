@@ -6,13 +6,13 @@
 // subscribed (checking their diff streams for gaps) and a tenth of them reconnect every minute; every
 // client pings. Flat memory means: after the first minutes of warm-up, RSS does not keep rising.
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createTestDatabase } from '../support/database';
 import { TEST_SECRET, http, smallEvent, token } from '../support/fixtures';
 import { findDoubleSales, findLostOrders, findOrphanSeats, findOversoldAreas } from '../support/guarantees';
 import { LeanClient } from '../support/lean-client';
+import { metricValue, rssMb } from '../support/observe';
 import { startServer } from '../support/server-process';
 import type { ServerProcess } from '../support/server-process';
 
@@ -58,17 +58,6 @@ async function timed(client: LeanClient, message: Record<string, unknown>): Prom
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-async function metric(server: ServerProcess, name: string): Promise<number> {
-  const text = await fetch(`${server.url}/metrics`).then((r) => r.text());
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -182,7 +171,7 @@ async function main(): Promise<void> {
       minute: m,
       rssMb: rss,
       maxRssMb: Math.max(maxRss, rss),
-      heapMb: (await metric(server, 'nodejs_heap_size_used_bytes')) / 1024 / 1024,
+      heapMb: (await metricValue(server.url, 'nodejs_heap_size_used_bytes')) / 1024 / 1024,
       requestsPerSecond: requests / 60,
       p50Ms: percentile(all, 50),
       p99Ms: percentile(all, 99),
@@ -190,7 +179,7 @@ async function main(): Promise<void> {
       buyP99Ms: p99Of('buy'),
       orders: told.length,
       cancels: cancelled,
-      connections: await metric(server, 'aisle_ws_connections'),
+      connections: await metricValue(server.url, 'aisle_ws_connections'),
       gaps: viewers.reduce((n, v) => n + v.gaps, 0),
     };
     minutes.push(row);
