@@ -77,10 +77,12 @@ export class BenchContext {
     databaseUrl: string,
     env: Record<string, string> = {},
     extraNodeArgs: string[] = [],
+    profiled = true,
   ): Promise<BenchServer> {
     this.log(`starting ${name}`);
     // One folder per server: Node writes a profile per thread (the main one and tsx's loader thread).
-    const profile = this.options.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}profiles/${name.replace(/[^a-z0-9-]+/gi, '-')}`] : [];
+    const profile =
+      this.options.profile && profiled ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}profiles/${name.replace(/[^a-z0-9-]+/gi, '-')}`] : [];
     const nodeArgs = [...profile, ...extraNodeArgs];
     const server = await startBenchServer({ name, script, env: { DATABASE_URL: databaseUrl, AUTH_SECRET: this.secret, ...env }, nodeArgs });
     this.cleanups.push(() => server.stop());

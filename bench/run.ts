@@ -56,7 +56,8 @@ async function measureAisle(ctx: BenchContext): Promise<AisleFigures> {
   const env = { AISLE_DEMO: '0', ...ctx.options.serverEnv };
   // A first process measures fan-out and memory while it holds nothing else (no large event loaded,
   // so no garbage of its own blurs the RSS growth per viewer), then creates the other events.
-  const first = await ctx.startServer('aisle (fan-out, memory, creating events)', 'src/main.ts', databaseUrl, env, GC_ON_SIGNAL);
+  // Not profiled (--profile is for the throughput scenarios of the second process).
+  const first = await ctx.startServer('aisle (fan-out, memory, creating events)', 'src/main.ts', databaseUrl, env, GC_ON_SIGNAL, false);
   await createEvents(first.url, ctx.adminToken, [watched]);
   const rounds = ctx.options.mode === 'quick' ? QUICK_FANOUT_ROUNDS : FULL_FANOUT_ROUNDS;
   const fanout = await measureFanout(ctx, first, watched, ctx.options.fanoutViewers, rounds);
