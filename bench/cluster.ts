@@ -211,7 +211,7 @@ function buildResult(ctx: BenchContext, one: TopologyFigures, three: TopologyFig
   );
   for (const [label, t] of [['1 node', one], ['3 nodes', three]] as const) {
     if (t.spread.cpu.other > NOISY_OTHER_CORES) {
-      notes.push(`${label}: processes outside the bench used ${t.spread.cpu.other} cores during the load window: throughput and latency figures are depressed by them (CPU per command is not)`);
+      notes.push(`${label}: processes outside the bench used ${t.spread.cpu.other} cores during the load window: throughput and latency figures are depressed by them; CPU per command much less so, though it still rises with contention`);
     }
   }
   const worst = three.failover.length > 0 ? Math.max(...three.failover.map((t) => t.servedMs)) : null;
