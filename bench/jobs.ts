@@ -9,7 +9,7 @@
 // default 16), --quick (3 s per mode), --only bullmq|in-process.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -264,8 +264,9 @@ async function rawBullmq(jobs: number): Promise<number> {
   return rate;
 }
 
-async function main(): Promise<void> {
-  const options = parse(process.argv.slice(2));
+/** Runs the jobs bench with `argv` flags (for `npm run bench -- --jobs …`); prints the table, writes jobs.json. */
+export async function runJobsBench(argv: string[]): Promise<void> {
+  const options = parse(argv);
   const receiver = await WebhookReceiver.start(WEBHOOK_SECRET);
   try {
     const step = (what: string): void => void process.stderr.write(`jobs bench: ${what}\n`);
@@ -304,10 +305,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runJobsBench(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
