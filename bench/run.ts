@@ -188,9 +188,26 @@ async function main(options: BenchOptions): Promise<void> {
   }
 }
 
+// Other benches, routed by their mode flag (loaded only when asked for: they bring Redis, BullMQ).
+const argv = process.argv.slice(2);
+if (argv.includes('--cluster')) {
+  const { runClusterBench } = await import('./cluster');
+  process.exit(await runClusterBench(argv, commandLine()));
+}
+if (argv.includes('--jobs')) {
+  const { runJobsBench } = await import('./jobs');
+  await runJobsBench(argv).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`jobs bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
 let options: BenchOptions;
 try {
-  options = parseOptions(process.argv.slice(2));
+  options = parseOptions(argv);
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
   process.stderr.write(`${error.message}\n`);
