@@ -110,6 +110,19 @@ describe('EventActor', () => {
     expect(snap.ok && snap.value.seq).toBe(2);
   });
 
+  it('sends an isolated change at once, and later ones no sooner than a tick after the last diff', async () => {
+    const actor = await givenActor();
+    await actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
+    clock.advance(0);
+    expect(feed.diffs.map((d) => d.diff.seq)).toEqual([1]);
+    clock.advance(10);
+    await actor.hold('u2', { kind: 'seats', seats: ['s-1-2'] });
+    clock.advance(39);
+    expect(feed.diffs).toHaveLength(1);
+    clock.advance(1);
+    expect(feed.diffs.map((d) => d.diff.seq)).toEqual([1, 2]);
+  });
+
   it('serves snapshots as of the last diff, not ahead of it', async () => {
     const actor = await givenActor();
     await actor.hold('u1', { kind: 'seats', seats: ['s-1-1'] });

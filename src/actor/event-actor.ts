@@ -92,6 +92,8 @@ export class EventActor {
   private readonly pendingChanges = new Map<number, number>();
   private areasDirty = false;
   private tickTimer: TimerHandle | null = null;
+  /** When the last diff went out (epoch ms), for the one-diff-per-tick pacing. */
+  private lastPublishAt = -Infinity;
   private expiryTimer: TimerHandle | null = null;
   private expiryAt = Infinity;
   /** user \0 key → the purchase that key started (shared by retries). */
@@ -595,7 +597,10 @@ export class EventActor {
       break;
     }
     if (this.tickTimer === null && (this.pendingChanges.size > 0 || this.areasDirty)) {
-      this.tickTimer = this.deps.clock.setTimer(this.deps.tickMs, () => {
+      // At most one diff per tick, but an isolated change goes out at once (after this I/O turn, so
+      // the commands decided with it share the diff) instead of waiting a whole tick.
+      const delay = Math.max(0, this.lastPublishAt + this.deps.tickMs - this.deps.clock.now());
+      this.tickTimer = this.deps.clock.setTimer(delay, () => {
         this.tickTimer = null;
         this.publishDiff();
       });
@@ -625,6 +630,7 @@ export class EventActor {
     }
     if (changes.length === 0 && !areas) return;
     this.seq += 1;
+    this.lastPublishAt = this.deps.clock.now();
     const diff: DiffPush = areas ? { epoch: this.epoch, seq: this.seq, changes, areas } : { epoch: this.epoch, seq: this.seq, changes };
     this.deps.feed.diff(this.eventId, diff);
   }

@@ -4,6 +4,23 @@
 import type { HoldSnapshot } from '../domain/types';
 import type { HoldChanges, HoldJournal } from '../cluster/hold-journal';
 
+/**
+ * Longest wait for one journal write: a stalled backend must not leave hold replies hanging. Past it
+ * the changes are requeued (writes are idempotent upserts and deletes) and the waiters told
+ * `unavailable`.
+ */
+const WRITE_DEADLINE_MS = 2000;
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`journal write took longer than ${ms} ms`)), ms);
+    work.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}
+
 /** How a barrier ended. */
 export type ReplicationOutcome = 'ok' | 'fenced' | 'unavailable';
 
@@ -88,7 +105,7 @@ export class HoldReplicator {
     this.writing = true;
     let outcome: ReplicationOutcome;
     try {
-      outcome = (await this.journal.write(this.eventId, this.epoch, changes)) ? 'ok' : 'fenced';
+      outcome = (await withDeadline(this.journal.write(this.eventId, this.epoch, changes), WRITE_DEADLINE_MS)) ? 'ok' : 'fenced';
     } catch (error) {
       this.onError(error);
       outcome = 'unavailable';

@@ -38,7 +38,7 @@ for (let i = 0; i < count; i++) {
   const nodeId = `node-${i + 1}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...env, PORT: String(port), NODE_ID: nodeId, AISLE_DEMO: i === 0 ? (process.env.AISLE_DEMO ?? '1') : '0' },
+    env: { ...env, PORT: String(port), NODE_ID: nodeId, ADVERTISE_URL: `http://127.0.0.1:${port}`, AISLE_DEMO: i === 0 ? (process.env.AISLE_DEMO ?? '1') : '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tag = `[${nodeId}:${port}] `;

@@ -254,11 +254,8 @@ export class OwnershipManager implements ActivationPolicy {
     if (this.handingOff.has(actor.eventId)) return;
     this.handingOff.add(actor.eventId);
     try {
-      await actor.handOff();
-      this.registry?.evict(actor);
-      this.trustedUntil.delete(actor.eventId);
-      await this.deps.leases.release(actor.eventId, this.deps.self.nodeId).catch(() => undefined);
-      this.deps.log.info({ eventId: actor.eventId }, 'handed off');
+      // Hand off, evict, and give the lease back unless a new activation here already needs it.
+      if (await this.registry?.passivate(actor)) this.deps.log.info({ eventId: actor.eventId }, 'handed off');
     } finally {
       this.handingOff.delete(actor.eventId);
     }

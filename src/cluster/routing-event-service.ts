@@ -12,7 +12,14 @@ import type { PeerOp } from './peer-protocol';
 import { RETRY_SAFE_OPS } from './peer-protocol';
 
 /** Waits between attempts after `moved`; their sum covers a hand-off and a lease expiry (~3.5 s). */
-const MOVED_BACKOFF_MS = [0, 25, 50, 100, 200, 400, 800, 1000, 1000];
+/** Waits between attempts after `moved`: quick at first (a hand-off), then steady (a lease running out). */
+const MOVED_BACKOFF_MS = [0, 25, 50, 100, 200];
+const MOVED_STEADY_MS = 250;
+/**
+ * How long one request keeps trying after `moved`: covers a failover (lease TTL 3 s plus activation)
+ * and then answers instead of leaving the client waiting.
+ */
+const ROUTE_DEADLINE_MS = 8_000;
 /** How long a forwarded request may take: a purchase waits out database hiccups (COMMIT_RETRY_MS). */
 const FORWARD_TIMEOUT_MS: Partial<Record<PeerOp, number>> = { buy: 15_000, snapshot: 10_000 };
 const DEFAULT_FORWARD_TIMEOUT_MS = 5_000;
@@ -78,13 +85,14 @@ export class RoutingEventService implements EventService {
   }
 
   private async route<T>(eventId: string, op: PeerOp, args: unknown[]): Promise<Outcome<T>> {
-    let outcome: Outcome<T> = moved();
-    for (const wait of MOVED_BACKOFF_MS) {
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      outcome = await this.once<T>(eventId, op, args);
+    const deadline = Date.now() + ROUTE_DEADLINE_MS;
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.once<T>(eventId, op, args);
       if (outcome.ok || outcome.error.code !== 'moved' || outcome.error.fenced) return outcome;
+      const wait = MOVED_BACKOFF_MS[attempt] ?? MOVED_STEADY_MS;
+      if (Date.now() + wait >= deadline) return outcome;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    return outcome;
   }
 
   private async once<T>(eventId: string, op: PeerOp, args: unknown[]): Promise<Outcome<T>> {

@@ -269,7 +269,7 @@ function unwrap<T>(outcome: Outcome<T>): T {
 function summaryStatus(event: EventSummary, now: number): 'on_sale' | 'paused' | 'closed' {
   if (event.sales === 'paused') return 'paused';
   if (event.salesOpenAt && Date.parse(event.salesOpenAt) > now) return 'closed';
-  if (event.salesCloseAt && Date.parse(event.salesCloseAt) <= now) return 'closed';
+  if (event.salesCloseAt && Date.parse(event.salesCloseAt) < now) return 'closed';
   return 'on_sale';
 }
 
