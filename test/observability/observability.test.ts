@@ -1,6 +1,7 @@
 // What operators see: /metrics covers commands by type and outcome, latencies, group commit, actors,
 // connections, slow consumers, rate limits and leases; HTTP requests carry a request id back; every line
 // the process logs is JSON with the node id.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/database';
 import type { TestDatabase } from '../support/database';
@@ -53,6 +54,16 @@ describe('metrics', () => {
     while ((await has('aisle_lease_renewals_total', { outcome: 'renewed' })) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await has('aisle_lease_renewals_total', { outcome: 'renewed' })).toBeGreaterThanOrEqual(1);
     alice.close();
+  });
+});
+
+describe('the Grafana dashboard', () => {
+  it('plots only metrics the server has', async () => {
+    const dashboard = readFileSync(new URL('../../docker/grafana-dashboard.json', import.meta.url), 'utf8');
+    const used = new Set([...dashboard.matchAll(/\b((?:aisle|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1].replace(/_(bucket|count|sum)$/, '')));
+    const text = await fetch(`${server.url}/metrics`).then((r) => r.text());
+    for (const name of used) expect(text, name).toContain(`# TYPE ${name} `);
+    expect(used.size).toBeGreaterThan(15);
   });
 });
 

@@ -78,6 +78,9 @@ export class LeanClient {
 
   /** Starts following `eventId`'s diffs from a snapshot's (epoch, seq). */
   expectDiffsAfter(eventId: string, epoch: number, seq: number): void {
+    // The first diffs may have been read in the same chunk as the snapshot, before the caller got here.
+    const seen = this.lastSeq.get(eventId);
+    if (seen && seen.epoch === epoch && seen.seq > seq) return;
     this.lastSeq.set(eventId, { epoch, seq });
   }
 
