@@ -320,8 +320,10 @@ export class EventActor {
       return earlier.result;
     }
     const result = this.purchase(userId, holdId, idempotencyKey).then((outcome) => {
-      // Only a purchase that reached a final answer is remembered; a failed one may be retried.
-      if (!outcome.ok && outcome.error.code !== 'conflict') this.idempotency.delete(key);
+      // Remembered only while it runs (a repeat joins it). Once answered, a repeat finds the order in
+      // Postgres by its key (purchase: hold_not_found, then findOrderByIdempotencyKey), and a key used
+      // with another hold is a conflict there too: nothing here grows with the number of orders.
+      this.idempotency.delete(key);
       return outcome;
     });
     this.idempotency.set(key, { holdId, result });
