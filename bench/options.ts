@@ -60,7 +60,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     workers: 2,
     profile: false,
     skipBaseline: false,
-    chartConnections: quick ? [] : [25, 50, 100, 200, 400],
+    // From 100 up: Aisle limits each user to 500 seat commands/s (USER_RATE_PER_SECOND), and with
+    // one user per connection fewer closed loops than ~throughput / 500 would be rate limited.
+    chartConnections: quick ? [] : [100, 200, 400, 800, 1600],
     fanoutViewers: quick ? [10_000] : [1_000, 5_000, 10_000, 19_000],
     serverEnv: {},
   };

@@ -14,6 +14,7 @@ import { seatIdAt } from '../load/load-job';
 import type { Percentiles } from '../stats';
 import { concatSamples, percentiles } from '../stats';
 import { processRssBytes } from '../system/proc-stats';
+import { readMetrics } from '../system/server-metrics';
 import type { BenchServer } from '../system/server-process';
 import type { Replied } from '../wire/wire-client';
 import { WireClient } from '../wire/wire-client';
@@ -36,14 +37,18 @@ export interface FanoutLevel {
   spread: Percentiles;
   rounds: number;
   serverRssBytes: number;
-  /** (RSS now − RSS before any viewer) / viewers. */
+  /** Live memory per viewer: growth of (RSS − V8 heap committed) + growth of V8 heap used, over the
+   * viewers, after a full GC. RSS alone also moves with how much empty heap V8 keeps committed. */
   bytesPerConnection: number;
+  /** (RSS now − RSS before any viewer) / viewers, as read. */
+  rssBytesPerConnection: number;
   openMs: number;
 }
 
 /** The fan-out measurement at every level that fit. */
 export interface FanoutFigures {
   rssBeforeBytes: number;
+  before: MemoryReading;
   levels: FanoutLevel[];
   /** Why the largest level was not reached, if it was not. */
   stoppedBy: string | null;
@@ -133,7 +138,8 @@ export async function measureFanout(
   // Activate the event's actor before the memory baseline, so the baseline holds it already.
   await toggle();
   await toggle();
-  const figures: FanoutFigures = { rssBeforeBytes: await settledRss(server), levels: [], stoppedBy: null };
+  const before = await settledMemory(server);
+  const figures: FanoutFigures = { rssBeforeBytes: before.rss, before, levels: [], stoppedBy: null };
   try {
     for (const level of levels) {
       const started = Date.now();
@@ -145,7 +151,8 @@ export async function measureFanout(
         break;
       }
       const openMs = Date.now() - started;
-      const rss = await settledRss(server);
+      const memory = await settledMemory(server);
+      const rss = memory.rss;
       const latencies: Float64Array[] = [];
       const spreads: Float64Array[] = [];
       for (let r = 0; r < rounds; r++) {
@@ -163,14 +170,16 @@ export async function measureFanout(
         spread: percentiles(concatSamples(spreads)),
         rounds,
         serverRssBytes: rss,
-        bytesPerConnection: Math.round((rss - figures.rssBeforeBytes) / level),
+        bytesPerConnection: Math.round((liveBytes(memory) - liveBytes(before)) / level),
+        rssBytesPerConnection: Math.round((rss - before.rss) / level),
         openMs,
       };
       figures.levels.push(result);
       ctx.log(
         `fan-out to ${level.toLocaleString('en-US')} viewers: p50 ${result.latency.p50} p99 ${result.latency.p99} ` +
           `max ${result.latency.max} ms (publish spread p99 ${result.spread.p99} ms); server RSS ` +
-          `${Math.round(rss / 2 ** 20)} MiB, ${result.bytesPerConnection} B per viewer; opened in ${openMs} ms`,
+          `${Math.round(rss / 2 ** 20)} MiB; per viewer ${result.bytesPerConnection} B live (${result.rssBytesPerConnection} B of RSS); ` +
+          `opened in ${openMs} ms`,
       );
     }
   } finally {
@@ -180,14 +189,31 @@ export async function measureFanout(
   return figures;
 }
 
+/** A server's memory after a full GC: RSS, and its V8 heap (committed, used) from its /metrics. */
+export interface MemoryReading {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+}
+
+/** Memory that is in use: native (RSS less the committed V8 heap) plus live V8 objects. */
+function liveBytes(m: MemoryReading): number {
+  return m.rss - m.heapTotal + m.heapUsed;
+}
+
 /**
- * The server's RSS once its heap holds only live objects: a full GC by SIGUSR2 when the server runs
- * bench/system/gc-on-signal.cjs (SIGUSR2 would kill any other), then a pause for pages to go back.
+ * The server's memory once its heap holds only live objects: a full GC by SIGUSR2 when the server
+ * runs bench/system/gc-on-signal.cjs (SIGUSR2 would kill any other), then a pause for pages to go back.
  */
-async function settledRss(server: BenchServer): Promise<number> {
+async function settledMemory(server: BenchServer): Promise<MemoryReading> {
   if (server.gcOnSignal) process.kill(server.pid, 'SIGUSR2');
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  return processRssBytes(server.pid);
+  const metrics = await readMetrics(server);
+  return {
+    rss: processRssBytes(server.pid),
+    heapTotal: metrics.get('nodejs_heap_size_total_bytes') ?? 0,
+    heapUsed: metrics.get('nodejs_heap_size_used_bytes') ?? 0,
+  };
 }
 
 /** Viewers of process `i` when `total` are spread over `processes`. */

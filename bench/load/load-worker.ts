@@ -145,8 +145,10 @@ class Chain {
       countError(reply.code);
       if (job.kind === 'purchase' && state === 'hold') this.conn.userSeats--;
       // A failed release or buy leaves the hold in place: try that step again (unless the hold is gone),
-      // so one refusal does not turn into seat_unavailable for the rest of the run.
-      if ((state === 'release' || state === 'buy') && reply.code !== 'hold_not_found' && now < stopAt) {
+      // so one refusal does not turn into seat_unavailable for the rest of the run. A release is tried
+      // even after the window, so no run leaves a seat held for the next one.
+      const again = state === 'release' || (state === 'buy' && now < stopAt);
+      if (again && reply.code !== 'hold_not_found') {
         this.sendStep(state, now);
         return;
       }
