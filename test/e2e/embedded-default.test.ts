@@ -48,9 +48,10 @@ describe('the embedded default', () => {
     } finally {
       await second.stop('SIGTERM');
     }
-  });
+    // Two PGlite starts (and, on a fresh clone, the first build of the pages).
+  }, 180_000);
 
   it('refuses dev mode when NODE_ENV=production', async () => {
     await expect(startServer({ DATA_DIR: dataDir, NODE_ENV: 'production' }, 60_000)).rejects.toThrow(/exited with 1[\s\S]*AUTH_SECRET/);
-  });
+  }, 90_000);
 });
