@@ -109,6 +109,9 @@ export class ActorRegistry {
       }
       const holds = await this.policy.restoreHolds(eventId, epoch);
       if (holds === null) throw new NotOwnerError(eventId);
+      // Loading a large event can take a good part of the lease: take it again (a renewal) so the
+      // actor starts with a full lease, not what is left of the one taken before loading.
+      if (!(await this.policy.acquire(eventId))) throw new NotOwnerError(eventId);
       const actor = new EventActor({ ...restore, holds }, epoch, this.deps);
       this.active.set(eventId, actor);
       this.policy.activated?.(actor);

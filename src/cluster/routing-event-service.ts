@@ -68,9 +68,7 @@ export class RoutingEventService implements EventService {
   hold: EventService['hold'] = (eventId, ...args) => this.route(eventId, 'hold', args);
   release: EventService['release'] = (eventId, ...args) => this.route(eventId, 'release', args);
   extend: EventService['extend'] = (eventId, ...args) => this.route(eventId, 'extend', args);
-  buy: EventService['buy'] = (eventId, userId, holdId, key) =>
-    // A forwarded purchase always carries a key, so a retry after a lost reply cannot buy twice.
-    this.route(eventId, 'buy', [userId, holdId, key ?? `auto:${randomBytes(12).toString('base64url')}`]);
+  buy: EventService['buy'] = (eventId, userId, holdId, key) => this.route(eventId, 'buy', [userId, holdId, key]);
   snapshot: EventService['snapshot'] = (eventId) =>
     this.snapshots ? this.snapshots.snapshot(eventId) : this.route(eventId, 'snapshot', []);
   stats: EventService['stats'] = (eventId) => this.route(eventId, 'stats', []);
@@ -102,6 +100,9 @@ export class RoutingEventService implements EventService {
       const method = this.local[op] as (eventId: string, ...rest: unknown[]) => Promise<Outcome<T>>;
       return method(eventId, ...args);
     }
+    // A forwarded purchase always carries a key (kept in `args` for every retry), so a resend after a
+    // lost reply cannot buy twice; a local one needs none.
+    if (op === 'buy' && args[2] === undefined) args[2] = `auto:${randomBytes(12).toString('base64url')}`;
     const result = await this.peers.call(owner.url, op, eventId, args, FORWARD_TIMEOUT_MS[op] ?? DEFAULT_FORWARD_TIMEOUT_MS);
     if (result.kind === 'reply') return result.outcome as Outcome<T>;
     if (result.kind === 'not_sent') return moved('the owner of this event is not reachable; retry');
