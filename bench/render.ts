@@ -224,8 +224,8 @@ export function renderReport(f: RenderFigures): string {
   ].join('\n');
 }
 
-async function cli(): Promise<void> {
-  const args = process.argv.slice(2);
+/** `npm run bench -- --render [--seconds s] [--pages n] [--rate r] [--json file]`. */
+export async function runRenderBench(args: string[]): Promise<void> {
   const value = (name: string): string | undefined => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
@@ -241,7 +241,7 @@ async function cli(): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  cli().then(
+  runRenderBench(process.argv.slice(2)).then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(error);

@@ -194,6 +194,16 @@ if (argv.includes('--cluster')) {
   const { runClusterBench } = await import('./cluster');
   process.exit(await runClusterBench(argv, commandLine()));
 }
+if (argv.includes('--render')) {
+  const { runRenderBench } = await import('./render');
+  await runRenderBench(argv).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`render bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
 if (argv.includes('--jobs')) {
   const { runJobsBench } = await import('./jobs');
   await runJobsBench(argv).then(
