@@ -1,7 +1,7 @@
 // What the gateway asks of an event, wherever its actor lives. The local implementation calls the
 // actor in this process; the cluster's forwards to the owner node. Replies are outcomes, not throws:
 // `seat_unavailable` is the common case of an on-sale, not an exception.
-import type { ErrorCode } from '../../protocol';
+import type { ErrorCode, SalesStats } from '../../protocol';
 import type { BestRequest, SeatCounts } from '../domain/types';
 
 /** A failed request: a protocol error code, a message for people, and the seats concerned. */
@@ -58,16 +58,8 @@ export interface SnapshotView {
   areas: Record<string, number>;
 }
 
-/** Live figures for staff. */
-export interface StatsView {
-  available: number;
-  held: number;
-  sold: number;
-  blocked: number;
-  revenue: number;
-  ordersLastMinute: number;
-  seatsSoldLastMinute: number;
-}
+/** Live figures for staff: the `stats` message's figures but `viewers`, which each node adds for its own. */
+export type StatsView = Omit<SalesStats, 'viewers'>;
 
 /** The live part of `GET /api/events/:id`. */
 export interface LiveInfoView {

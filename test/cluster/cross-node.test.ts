@@ -1,40 +1,21 @@
 // Three real node processes sharing one Postgres and a Redis of the test's own: any node accepts any
 // client, each event has one owner, commands are forwarded, diffs reach viewers on every node.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../support/database';
-import type { TestDatabase } from '../support/database';
+import { describe, expect, it } from 'vitest';
 import { http, smallEvent, token } from '../support/fixtures';
-import { ownerOf, startCluster } from '../support/cluster';
-import type { TestNode } from '../support/cluster';
-import { startRedis } from '../support/redis-server';
-import type { TestRedis } from '../support/redis-server';
+import { ownerOf, useTestCluster } from '../support/cluster';
 import { TestClient } from '../support/ws-client';
 
-let db: TestDatabase;
-let redis: TestRedis;
-let nodes: TestNode[];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await startRedis();
-  nodes = await startCluster(3, { DATABASE_URL: db.url, REDIS_URL: redis.url });
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all((nodes ?? []).map((n) => n.stop()));
-  await redis?.stop();
-  await db?.drop();
-});
+const cluster = useTestCluster(3);
 
 describe('a three-node cluster', () => {
   it('serves an event owned by C to a client on A and a viewer on B', async () => {
     const admin = await token('root', 'admin');
-    const created = await http(nodes[0].url, 'POST', '/api/events', { token: admin, body: smallEvent('x1', 4, 10) });
+    const created = await http(cluster.nodes[0].url, 'POST', '/api/events', { token: admin, body: smallEvent('x1', 4, 10) });
     expect(created.status).toBe(201);
-    const owner = await ownerOf(nodes[1], 'x1');
+    const owner = await ownerOf(cluster.nodes[1], 'x1');
     // Every node agrees on the owner.
-    for (const node of nodes) expect(await ownerOf(node, 'x1')).toBe(owner);
-    const others = nodes.filter((n) => n.nodeId !== owner);
+    for (const node of cluster.nodes) expect(await ownerOf(node, 'x1')).toBe(owner);
+    const others = cluster.nodes.filter((n) => n.nodeId !== owner);
     const [a, b] = others;
 
     const viewer = await TestClient.connect(b.wsUrl, 'msgpack', await token('vera'));
@@ -64,8 +45,8 @@ describe('a three-node cluster', () => {
     const owners = new Set<string>();
     for (let i = 0; i < 12; i++) {
       const id = `spread-${i}`;
-      expect((await http(nodes[i % 3].url, 'POST', '/api/events', { token: admin, body: smallEvent(id, 1, 5) })).status).toBe(201);
-      owners.add(await ownerOf(nodes[0], id));
+      expect((await http(cluster.nodes[i % 3].url, 'POST', '/api/events', { token: admin, body: smallEvent(id, 1, 5) })).status).toBe(201);
+      owners.add(await ownerOf(cluster.nodes[0], id));
     }
     expect(owners.size).toBeGreaterThan(1);
   });

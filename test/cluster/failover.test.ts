@@ -2,34 +2,15 @@
 // TTL plus activation, every confirmed order is in Postgres, no seat is sold twice, and every
 // acknowledged hold is still held by its user.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../support/database';
-import type { TestDatabase } from '../support/database';
+import { describe, expect, it } from 'vitest';
 import { http, smallEvent, token } from '../support/fixtures';
-import { ownerOf, startCluster } from '../support/cluster';
-import type { TestNode } from '../support/cluster';
-import { startRedis } from '../support/redis-server';
-import type { TestRedis } from '../support/redis-server';
+import { ownerOf, useTestCluster } from '../support/cluster';
 import { expectNoDoubleSale } from '../support/guarantees';
 import { TestClient } from '../support/ws-client';
 import type { Msg } from '../support/ws-client';
 
 
-let db: TestDatabase;
-let redis: TestRedis;
-let nodes: TestNode[];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await startRedis();
-  nodes = await startCluster(3, { DATABASE_URL: db.url, REDIS_URL: redis.url });
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all((nodes ?? []).map((n) => n.stop('SIGKILL')));
-  await redis?.stop();
-  await db?.drop();
-});
+const cluster = useTestCluster(3);
 
 /** Sends `message` until the answer is not `moved`/`unavailable` (what a client SDK does), up to `ms`. */
 async function persist(client: TestClient, message: Record<string, unknown>, ms = 15_000): Promise<Msg> {
@@ -47,10 +28,10 @@ describe('failover', () => {
     const eventId = 'fo';
     const admin = await token('root', 'admin');
     const body = smallEvent(eventId, 20, 20, 100, { maxSeatsPerUser: 100 });
-    expect((await http(nodes[0].url, 'POST', '/api/events', { token: admin, body })).status).toBe(201);
-    const ownerId = await ownerOf(nodes[0], eventId);
-    const owner = nodes.find((n) => n.nodeId === ownerId)!;
-    const survivors = nodes.filter((n) => n !== owner);
+    expect((await http(cluster.nodes[0].url, 'POST', '/api/events', { token: admin, body })).status).toBe(201);
+    const ownerId = await ownerOf(cluster.nodes[0], eventId);
+    const owner = cluster.nodes.find((n) => n.nodeId === ownerId)!;
+    const survivors = cluster.nodes.filter((n) => n !== owner);
 
     // Holds acknowledged before the crash, kept (not bought): they must survive it.
     const keepers: { client: TestClient; holdId: string; seat: string }[] = [];
@@ -112,7 +93,7 @@ describe('failover', () => {
       expect(extended, JSON.stringify(extended)).toMatchObject({ type: 'held', seats: [keeper.seat] });
     }
 
-    const sql = new pg.Client({ connectionString: db.url });
+    const sql = new pg.Client({ connectionString: cluster.db.url });
     await sql.connect();
     try {
       const rows = await sql.query<{ id: string }>("SELECT id FROM orders WHERE event_id = $1 AND status = 'confirmed'", [eventId]);

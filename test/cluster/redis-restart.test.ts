@@ -1,33 +1,14 @@
 // Redis killed and started again (empty) under a purchase load: the cluster pauses what needs Redis,
 // recovers its leases, journal and ring, and never sells a seat twice or loses a confirmed order.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../support/database';
-import type { TestDatabase } from '../support/database';
+import { describe, expect, it } from 'vitest';
 import { http, smallEvent, token } from '../support/fixtures';
-import { startCluster } from '../support/cluster';
-import type { TestNode } from '../support/cluster';
+import { useTestCluster } from '../support/cluster';
 import { expectNoDoubleSale } from '../support/guarantees';
-import { startRedis } from '../support/redis-server';
-import type { TestRedis } from '../support/redis-server';
 import { TestClient } from '../support/ws-client';
 import type { Msg } from '../support/ws-client';
 
-let db: TestDatabase;
-let redis: TestRedis;
-let nodes: TestNode[];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await startRedis();
-  nodes = await startCluster(3, { DATABASE_URL: db.url, REDIS_URL: redis.url });
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all((nodes ?? []).map((n) => n.stop('SIGKILL')));
-  await redis?.stop();
-  await db?.drop();
-});
+const cluster = useTestCluster(3);
 
 const RETRYABLE = new Set(['moved', 'unavailable']);
 
@@ -37,7 +18,7 @@ describe('a Redis restart under load', () => {
     const events = ['rr-a', 'rr-b', 'rr-c', 'rr-d'];
     for (const id of events) {
       const body = smallEvent(id, 10, 20, 50, { maxSeatsPerUser: 100 });
-      expect((await http(nodes[0].url, 'POST', '/api/events', { token: admin, body })).status).toBe(201);
+      expect((await http(cluster.nodes[0].url, 'POST', '/api/events', { token: admin, body })).status).toBe(201);
     }
     const confirmed: { eventId: string; orderId: string }[] = [];
     let running = true;
@@ -51,7 +32,7 @@ describe('a Redis restart under load', () => {
       }
     };
     const clients = await Promise.all(
-      Array.from({ length: 12 }, async (_, i) => TestClient.connect(nodes[i % 3].wsUrl, 'msgpack', await token(`rr-${i}`))),
+      Array.from({ length: 12 }, async (_, i) => TestClient.connect(cluster.nodes[i % 3].wsUrl, 'msgpack', await token(`rr-${i}`))),
     );
     // Each client buys seats of its own (row i of every event), so competition never refuses them.
     const loops = clients.map(async (client, i) => {
@@ -66,12 +47,12 @@ describe('a Redis restart under load', () => {
     });
 
     await new Promise((r) => setTimeout(r, 500));
-    await redis.stop();
+    await cluster.redis.stop();
     await new Promise((r) => setTimeout(r, 1500));
-    await redis.start();
+    await cluster.redis.start();
 
     // Once Redis is back, every event is served again by some node.
-    const probe = await TestClient.connect(nodes[1].wsUrl, 'json', await token('rr-probe'));
+    const probe = await TestClient.connect(cluster.nodes[1].wsUrl, 'json', await token('rr-probe'));
     for (const eventId of events) {
       const deadline = Date.now() + 20_000;
       for (;;) {
@@ -88,7 +69,7 @@ describe('a Redis restart under load', () => {
     console.log(`redis restart: ${confirmed.length} orders confirmed, ${retryable} retryable refusals (moved/unavailable)`);
     expect(confirmed.length).toBeGreaterThan(12);
 
-    const sql = new pg.Client({ connectionString: db.url });
+    const sql = new pg.Client({ connectionString: cluster.db.url });
     await sql.connect();
     try {
       const rows = await sql.query<{ id: string }>("SELECT id FROM orders WHERE status = 'confirmed'");

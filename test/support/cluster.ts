@@ -1,5 +1,10 @@
 // A cluster of real Aisle node processes on loopback sharing one test database and one Redis.
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase } from './database';
+import type { TestDatabase } from './database';
 import { TEST_SECRET, http } from './fixtures';
+import { startRedis } from './redis-server';
+import type { TestRedis } from './redis-server';
 import { startServer } from './server-process';
 import type { ServerProcess } from './server-process';
 
@@ -40,4 +45,30 @@ export async function ownerOf(via: ServerProcess, eventId: string): Promise<stri
   const info = await http(via.url, 'GET', `/api/events/${eventId}`);
   if (info.status !== 200) throw new Error(`GET /api/events/${eventId}: ${info.status} ${JSON.stringify(info.body)}`);
   return info.body.owner.nodeId as string;
+}
+
+/** A test file's cluster: its own database and Redis, and `count` nodes. */
+export interface ClusterFixture {
+  db: TestDatabase;
+  redis: TestRedis;
+  nodes: TestNode[];
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that start a cluster of `count` nodes on a database and a Redis of
+ * the test file's own, and kill everything afterwards. Read the fields inside tests.
+ */
+export function useTestCluster(count: number): ClusterFixture {
+  const fixture = {} as ClusterFixture;
+  beforeAll(async () => {
+    fixture.db = await createTestDatabase();
+    fixture.redis = await startRedis();
+    fixture.nodes = await startCluster(count, { DATABASE_URL: fixture.db.url, REDIS_URL: fixture.redis.url });
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all((fixture.nodes ?? []).map((n) => n.stop('SIGKILL')));
+    await fixture.redis?.stop();
+    await fixture.db?.drop();
+  });
+  return fixture;
 }
