@@ -4,6 +4,7 @@
 import WebSocket from 'ws';
 import { jsonCodec, msgpackCodec } from '../../protocol';
 import type { Encoding } from '../../protocol';
+import { openWebSocket } from './ws-client';
 import type { Msg } from './ws-client';
 
 /** A connected lean client. */
@@ -48,13 +49,8 @@ export class LeanClient {
   }
 
   /** Connects (optionally with a token on the URL). */
-  static connect(url: string, encoding: Encoding, token?: string): Promise<LeanClient> {
-    const socket = new WebSocket(token ? `${url}?token=${encodeURIComponent(token)}` : url, { perMessageDeflate: false });
-    return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new LeanClient(socket, encoding)));
-      socket.once('error', reject);
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    });
+  static async connect(url: string, encoding: Encoding, token?: string): Promise<LeanClient> {
+    return new LeanClient(await openWebSocket(url, token), encoding);
   }
 
   /** Sends a request and resolves with its reply; rejects after `timeoutMs`. */
