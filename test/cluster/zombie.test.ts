@@ -88,7 +88,10 @@ describe('a paused owner', () => {
     proxy.resume();
     zombie.child.kill('SIGCONT');
     const late = await reply;
-    expect(late, JSON.stringify(late)).toMatchObject({ type: 'error', code: 'moved' });
+    // Refused by the epoch check: `moved`. Under heavy machine load the zombie may instead find its
+    // retry window over when it wakes (`unavailable`); either way nothing was written (checked below).
+    expect(late, JSON.stringify(late)).toMatchObject({ type: 'error' });
+    expect(['moved', 'unavailable']).toContain(late.code);
 
     const sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
