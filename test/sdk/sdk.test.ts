@@ -1,114 +1,15 @@
-// The client SDK against a real server process: live views that never drift over 10,000 diffs (in both
-// encodings), typed errors, hold expiry events, a dropped socket that the SDK repairs while the user keeps
+// The client SDK against a real server process: typed errors (long diff streams: sdk-drift.test.ts),
+// hold expiry events, a dropped socket that the SDK repairs while the user keeps
 // the hold, and a buy whose reply was lost that, retried after the reconnect, makes exactly one order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AisleClient, AisleError } from '../../protocol/sdk';
-import type { AisleClientOptions, LiveView } from '../../protocol/sdk';
-import { createTestDatabase } from '../support/database';
-import type { TestDatabase } from '../support/database';
-import { TEST_SECRET, http, smallEvent, token } from '../support/fixtures';
+import { http, token } from '../support/fixtures';
 import { startServer } from '../support/server-process';
-import type { ServerProcess } from '../support/server-process';
-import { TestClient } from '../support/ws-client';
 import { TestSocket, wire } from './test-socket';
+import { createEvent, harness, sdk, serverEnv, until, useSdkServer } from './sdk-harness';
 
-let db: TestDatabase;
-let server: ServerProcess;
-let admin: string;
-const clients: AisleClient[] = [];
-
-// A 1 ms tick turns nearly every command into its own diff: many diffs quickly. The churning drivers
-// exceed the default per-user rate limit on purpose, so it is lifted.
-const serverEnv = (): Record<string, string> => ({
-  DATABASE_URL: db.url,
-  AUTH_SECRET: TEST_SECRET,
-  DIFF_TICK_MS: '1',
-  USER_RATE_PER_SECOND: '1000000',
-  USER_RATE_BURST: '1000000',
-});
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(serverEnv());
-  admin = await token('root', 'admin');
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await server?.stop();
-  await db?.drop();
-});
-
-async function createEvent(id: string, rows: number, seatsPerRow: number, extra: Record<string, unknown> = {}): Promise<void> {
-  const res = await http(server.url, 'POST', '/api/events', { token: admin, body: smallEvent(id, rows, seatsPerRow, 50, extra) });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-}
-
-async function sdk(userId: string | null, options: Partial<AisleClientOptions> = {}): Promise<AisleClient> {
-  const client = await AisleClient.connect({
-    url: server.wsUrl,
-    token: userId ? await token(userId) : null,
-    WebSocket: TestSocket,
-    reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
-    ...options,
-  });
-  clients.push(client);
-  return client;
-}
-
-/** Resolves when `predicate` holds, checking on each change of `view`, or fails after `timeoutMs`. */
-function until(view: LiveView, predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  if (predicate()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, timeoutMs);
-    const off = view.on('change', () => {
-      if (!predicate()) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
-
-/** A fresh snapshot of `eventId` from an independent connection. */
-async function serverSnapshot(eventId: string): Promise<{ seq: number; epoch: number; status: Uint8Array; areas: Record<string, number> }> {
-  const probe = await TestClient.connect(server.wsUrl, 'msgpack');
-  try {
-    const snapshot = await probe.request({ type: 'subscribe', eventId });
-    return snapshot as unknown as { seq: number; epoch: number; status: Uint8Array; areas: Record<string, number> };
-  } finally {
-    probe.close();
-  }
-}
-
-/** Holds and releases single seats round-robin until `stop()`: nearly every 1 ms tick carries a diff. */
-async function churn(eventId: string, userId: string, seats: number, stop: () => boolean): Promise<number> {
-  const driver = await TestClient.connect(server.wsUrl, 'msgpack', await token(userId));
-  const holds: string[] = [];
-  let commands = 0;
-  try {
-    for (let i = 0; !stop(); i++) {
-      const seat = `s-${1 + Math.floor((i % seats) / 20)}-${1 + (i % 20)}`;
-      // Every seventh command takes a standing place instead, so area counts change too.
-      const held = await driver.request(
-        i % 7 === 0 ? { type: 'hold', eventId, area: { id: 'floor', count: 1 } } : { type: 'hold', eventId, seats: [seat] },
-      );
-      commands++;
-      if (held.type === 'held') holds.push(held.holdId as string);
-      if (holds.length > 40) {
-        await driver.request({ type: 'release', eventId, holdId: holds.shift() });
-        commands++;
-      }
-    }
-  } finally {
-    driver.close();
-  }
-  return commands;
-}
+useSdkServer();
 
 describe('the client SDK against a real server', () => {
   it.concurrent('warns with the time left and then reports the expiry pushed by the server', async () => {
@@ -139,7 +40,7 @@ describe('the client SDK against a real server', () => {
     await expect(erin.hold('errors', ['s-9-9'])).rejects.toMatchObject({ code: 'not_found' });
     await expect(guest.hold('errors', ['s-2-1'])).rejects.toMatchObject({ code: 'unauthorized' });
     await expect(guest.subscribe('no-such-event')).rejects.toMatchObject({ code: 'not_found' });
-    await expect(AisleClient.connect({ url: server.wsUrl, token: 'not-a-jwt', WebSocket: TestSocket })).rejects.toMatchObject({
+    await expect(AisleClient.connect({ url: harness.server.wsUrl, token: 'not-a-jwt', WebSocket: TestSocket })).rejects.toMatchObject({
       code: 'unauthorized',
     });
   });
@@ -187,7 +88,7 @@ describe('the client SDK against a real server', () => {
       // Trying again by hand reuses the hold's key too.
       expect((await frank.buy('retry', hold.holdId)).orderId).toBe(order.orderId);
       const staff = await token('sam', 'staff');
-      const orders = await http(server.url, 'GET', '/api/events/retry/orders', { token: staff });
+      const orders = await http(harness.server.url, 'GET', '/api/events/retry/orders', { token: staff });
       expect(orders.body.orders.filter((o: { userId: string }) => o.userId === 'frank')).toEqual([
         expect.objectContaining({ orderId: order.orderId, seats: ['s-1-1', 's-1-2'], status: 'confirmed' }),
       ]);
@@ -205,8 +106,8 @@ describe('the client SDK against a real server', () => {
     await until(view, () => view.get(0) === 2, 'the sold seat');
     const epoch = view.epoch;
     const reopened = gina.once('open');
-    await server.stop();
-    server = await startServer({ ...serverEnv(), PORT: String(server.port) });
+    await harness.server.stop();
+    harness.server = await startServer({ ...serverEnv(), PORT: String(harness.server.port) });
     await reopened;
     await until(view, () => view.current && view.epoch > epoch, 'a snapshot of the new epoch');
     expect(view.get(0)).toBe(2);
