@@ -128,6 +128,7 @@ async function buy(context, events) {
   session.count(M.PURCHASES);
   session.count(M.SEATS_BOUGHT, placesIn(order));
   context.aisleHold = null;
+  context.aisleBought = true;
 }
 
 /** Releases the whole hold. */
@@ -149,6 +150,38 @@ async function finishCheckout(context, events) {
   if (roll < buyShare) return buy(context, events);
   if (roll < buyShare + setting(context, 'releaseShare', 0)) return releaseHold(context, events);
   AisleSession.of(context, events).count(M.ABANDONED);
+}
+
+/** Think times of the `queue` scenario's shopping steps, skipped by users who have nothing to shop. */
+const SHOPPING_THINKS = ['reactionThink', 'payThink'];
+
+/**
+ * Joins the event's waiting room and waits there (at most `queueWaitSeconds`) until admitted or told
+ * the queue closed; `context.aisleAdmitted` says which. Told it closed, the user leaves at once.
+ */
+async function joinQueue(context, events) {
+  const session = AisleSession.of(context, events);
+  const outcome = await session.join(eventId(), setting(context, 'queueWaitSeconds', 300) * 1000);
+  context.aisleAdmitted = Boolean(outcome.admitted);
+  if (context.aisleAdmitted) return;
+  for (const name of SHOPPING_THINKS) context.vars[name] = '0';
+  await leaveQueue(context, events);
+}
+
+/** A step for admitted users only: the others were told the queue closed and have nothing to shop. */
+function whenAdmitted(step) {
+  return async (context, events) => {
+    if (context.aisleAdmitted) await step(context, events);
+  };
+}
+
+/** Gives the place or the admission up, unless an order already ended the admission. */
+async function leaveQueue(context, events) {
+  if (context.aisleBought || context.aisleLeft) return;
+  const session = AisleSession.of(context, events);
+  AisleSession.expect(await session.request({ type: 'leave', eventId: eventId() }), 'leave', 'left');
+  session.count(M.LEFT);
+  context.aisleLeft = true;
 }
 
 const STAT_FIELDS = ['available', 'held', 'sold', 'blocked', 'revenue', 'ordersLastMinute', 'seatsSoldLastMinute', 'viewers'];
@@ -191,4 +224,8 @@ module.exports = {
   finishCheckout,
   watch,
   checkStats,
+  joinQueue,
+  subscribeWhenAdmitted: whenAdmitted(subscribe),
+  raceWhenAdmitted: whenAdmitted(raceForSeats),
+  leaveQueue,
 };

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { ARTILLERY_CLI, ARTILLERY_DIR, ensureArtilleryInstalled } from './runner/install.mjs';
 import { ledgerProblems } from './runner/ledger.mjs';
 import { startOwnServer } from './runner/own-server.mjs';
+import { createQueueEvent, expectQueueOn, queueFigures, queueProblems } from './runner/queue-event.mjs';
 import { formatSummary, problems, summarize } from './runner/report.mjs';
 
 const { httpBase, eventId } = createRequire(import.meta.url)('./lib/target.js');
@@ -23,7 +24,8 @@ const SCENARIOS = readdirSync(SCENARIOS_DIR)
 const USAGE = `usage: npm run load -- <${SCENARIOS.join('|')}> [--env ci] [--target URL] [--event ID]
   --env ci      the short form (seconds, small arrival rates); without it, the long form
   --target URL  the server's base URL (default: AISLE_URL; unset: start one from this checkout)
-  --event ID    the event to drive (default: AISLE_EVENT, else demo)
+  --event ID    the event to drive (default: AISLE_EVENT, else demo; for queue, a fresh event with
+                its waiting room on, created here)
 Tokens: with AUTH_SECRET set (the target's secret) they are signed locally; else the target must be in
 dev mode (GET /api/dev/token).`;
 
@@ -48,7 +50,8 @@ function parseCommandLine() {
     process.exit(0);
   }
   if (positionals.length !== 1 || !SCENARIOS.includes(positionals[0])) fail(USAGE);
-  return { scenario: positionals[0], environment: values.env, target: values.target ?? process.env.AISLE_URL, event: values.event ?? eventId() };
+  const event = values.event ?? (positionals[0] === 'queue' ? process.env.AISLE_EVENT : eventId());
+  return { scenario: positionals[0], environment: values.env, target: values.target ?? process.env.AISLE_URL, event };
 }
 
 /** Fails early, with the reason, when the target lacks the event or has no way to hand out tokens. */
@@ -73,7 +76,8 @@ function runArtillery(scenario, environment, reportPath, env) {
 }
 
 async function main() {
-  const { scenario, environment, target, event } = parseCommandLine();
+  const { scenario, environment, target, ...chosen } = parseCommandLine();
+  let { event } = chosen;
   ensureArtilleryInstalled();
   mkdirSync(REPORTS_DIR, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -84,10 +88,14 @@ async function main() {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   try {
     const base = httpBase(server?.url ?? target);
-    const env = { ...process.env, AISLE_URL: base, AISLE_EVENT: event, ARTILLERY_DISABLE_TELEMETRY: '1' };
     // Our own server is in dev mode: a secret from the caller's environment would sign tokens it refuses.
-    if (server) delete env.AUTH_SECRET;
+    if (server) delete process.env.AUTH_SECRET;
+    // The queue scenario makes an event of its own unless told one: then only its traffic touches it.
+    const ownEvent = scenario === 'queue' && !event;
+    if (ownEvent) event = await createQueueEvent(base, environment);
+    const env = { ...process.env, AISLE_URL: base, AISLE_EVENT: event, ARTILLERY_DISABLE_TELEMETRY: '1' };
     const info = await preflight(base, event, Boolean(env.AUTH_SECRET));
+    if (scenario === 'queue') await expectQueueOn(base, event);
     console.log(
       `${scenario} (${environment ? `environment ${environment}` : 'long form'}) against ${base}${server ? ' (started here, dev mode)' : ''}, ` +
         `event ${event}: ${info.seats} seats, ${info.counts?.available} available, status ${info.status}`,
@@ -96,16 +104,23 @@ async function main() {
     if (!existsSync(reportPath)) throw new Error(`artillery exited with ${exitCode} and wrote no report`);
     const summary = summarize(JSON.parse(readFileSync(reportPath, 'utf8')));
     const found = problems(scenario, summary, exitCode);
-    // Only on our own server is every order in the database one of this run's.
-    if (server) found.push(...(await ledgerProblems(base, event, summary.counters)));
+    // Only on our own server or event is every order in the database one of this run's.
+    const ledgerChecked = Boolean(server) || ownEvent;
+    if (ledgerChecked) found.push(...(await ledgerProblems(base, event, summary.counters)));
+    const room = scenario === 'queue' ? await queueFigures(base, event) : null;
+    if (room && ownEvent) found.push(...queueProblems(room, summary.counters));
     console.log(`\n${scenario}${environment ? ` (${environment})` : ''} against ${base}, event ${event}`);
     for (const line of formatSummary(summary)) console.log(`  ${line}`);
+    if (room) console.log(`  room after       ${room.status}: ${room.waiting} waiting, ${room.active} active, ${room.admitted} admitted in all`);
     console.log(`  report           ${relative(process.cwd(), reportPath)}`);
     if (found.length > 0) {
       console.log(`FAILED: ${found.join('; ')}`);
       process.exitCode = 1;
     } else {
-      console.log(`OK: no failed users, no errors, the scenario did what it is for${server ? ', and the database holds exactly the orders users were told of' : ''}`);
+      console.log(
+        `OK: no failed users, no errors, the scenario did what it is for${ledgerChecked ? ', and the database holds exactly the orders users were told of, no seat twice' : ''}` +
+          `${room && ownEvent ? '; the room let every user go and every admission reached its user' : ''}`,
+      );
     }
   } finally {
     await stop();

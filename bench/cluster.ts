@@ -30,7 +30,7 @@ import { runSpreadLoad, spreadPlan } from './cluster/spread-load';
 import type { SpreadFigures } from './cluster/spread-load';
 import { NOISY_OTHER_CORES } from './scenario/throughput';
 
-/** Events of the spread load (issue 3: "total hold throughput over many events"). */
+/** Events of the spread load (total hold throughput over many events). */
 const SPREAD_EVENTS = 300;
 /** The cluster's size; the load always runs in this many lanes (one load thread each), on 1 node too. */
 const CLUSTER_NODES = 3;

@@ -27,7 +27,7 @@ const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const WEBHOOK_SECRET = 'bench-webhook-secret';
 /** Deliveries in flight: the server's JOBS_CONCURRENCY and the baselines' concurrency alike. */
 const CONCURRENCY = 32;
-/** Places each bench user may buy (CONTRACT.md caps maxSeatsPerUser at 100). */
+/** Places each bench user may buy (docs/protocol.md caps maxSeatsPerUser at 100). */
 const PLACES_PER_USER = 100;
 /** A purchase step with no reply in this long fails the run rather than hanging it (ms). */
 const REPLY_TIMEOUT_MS = 30_000;

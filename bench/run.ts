@@ -2,19 +2,18 @@
 // them from worker threads on this machine, prints a markdown table and writes
 // bench/results/latest.json. See bench/results/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ChartPoint } from './chart';
 import { renderChart } from './chart';
 import { BenchContext, RESULTS_DIR } from './context';
 import type { BenchOptions } from './options';
 import { parseOptions, UsageError } from './options';
-import type { FanoutFigures } from './fanout/fanout';
-import { measureFanout } from './fanout/fanout';
+import type { FanoutComparison } from './fanout/fanout-bench';
+import { compareFanout, FANOUT_EVENT_SEATS, fanoutHeadline, GC_ON_SIGNAL, runFanoutOnly } from './fanout/fanout-bench';
 import type { SnapshotFigures } from './phases/snapshot-phase';
-import { measureSnapshot } from './phases/snapshot-phase';
+import { SNAPSHOT_TARGETS, measureSnapshot, storeAsBeforeCompactLayouts } from './phases/snapshot-phase';
 import type { ThroughputFigures } from './phases/throughput-phase';
 import { errorsOf, eventList, measureThroughput, throughputEvents } from './phases/throughput-phase';
-import { benchEvent, createEvents } from './scenario/bench-events';
+import { PURCHASE_SEATS_PER_USER, benchEvent, createEvents } from './scenario/bench-events';
 import type { BenchResult } from './report';
 import { describeMachine, markdownTable, ratio } from './report';
 import { round } from './stats';
@@ -22,17 +21,10 @@ import { round } from './stats';
 /** Purchase rates no run should exceed on this machine; purchase events are sized for them. */
 const AISLE_MAX_PURCHASES_PER_SEC = 15_000;
 const BASELINE_MAX_PURCHASES_PER_SEC = 5_000;
-/** Events of the "100 events" scenario (issue 6). */
+/** Events of the "100 events" scenario. */
 const SPREAD_EVENTS = 100;
-/** Issue 6: snapshot bytes and activation time of a 100,000-seat event. */
+/** Snapshot bytes and activation time are measured on 100,000-seat events. */
 const SNAPSHOT_EVENT_SEATS = 100_000;
-/** The watched event of the fan-out: small, so each viewer's snapshot is small. */
-const FANOUT_EVENT_SEATS = 1_000;
-/** Node flags that let the bench run a full GC in the server (SIGUSR2) before reading its RSS. */
-const GC_ON_SIGNAL = ['--expose-gc', '--require', fileURLToPath(new URL('./system/gc-on-signal.cjs', import.meta.url))];
-/** Diffs sent per fan-out level. */
-const QUICK_FANOUT_ROUNDS = 3;
-const FULL_FANOUT_ROUNDS = 5;
 
 /** The command line as a user types it. */
 function commandLine(): string {
@@ -44,33 +36,38 @@ function commandLine(): string {
 interface AisleFigures {
   throughput: ThroughputFigures;
   snapshot: SnapshotFigures;
-  fanout: FanoutFigures;
+  fanout: FanoutComparison;
 }
 
 async function measureAisle(ctx: BenchContext): Promise<AisleFigures> {
   const plan = { name: 'aisle', maxPurchasesPerSec: AISLE_MAX_PURCHASES_PER_SEC, ping: true, spreadEvents: SPREAD_EVENTS };
   const events = throughputEvents(ctx, plan);
   const big = benchEvent('aisle-100k', SNAPSHOT_EVENT_SEATS);
+  const legacy = benchEvent('aisle-100k-legacy', SNAPSHOT_EVENT_SEATS);
+  const sold30 = benchEvent('aisle-100k-sold30', SNAPSHOT_EVENT_SEATS, PURCHASE_SEATS_PER_USER);
   const watched = benchEvent('aisle-fanout', FANOUT_EVENT_SEATS);
   const databaseUrl = await ctx.createDatabase();
   const env = { AISLE_DEMO: '0', ...ctx.options.serverEnv };
-  // A first process measures fan-out and memory while it holds nothing else (no large event loaded,
-  // so no garbage of its own blurs the RSS growth per viewer), then creates the other events.
-  // Not profiled (--profile is for the throughput scenarios of the second process).
-  const first = await ctx.startServer('aisle (fan-out, memory, creating events)', 'src/main.ts', databaseUrl, env, GC_ON_SIGNAL, false);
+  // A first process measures fan-out and memory with one process sending every frame while it holds
+  // nothing else (no large event loaded, so no garbage of its own blurs the growth per viewer), then
+  // creates the other events; a node with gateway edges measures the same on its own after it.
+  // Not profiled (--profile is for the throughput scenarios of the last process).
+  const single = { ...env, GATEWAY_WORKERS: '0' };
+  const first = await ctx.startServer('aisle (fan-out with one sender, memory, creating events)', 'src/main.ts', databaseUrl, single, GC_ON_SIGNAL, false);
   await createEvents(first.url, ctx.adminToken, [watched]);
-  const rounds = ctx.options.mode === 'quick' ? QUICK_FANOUT_ROUNDS : FULL_FANOUT_ROUNDS;
-  const fanout = await measureFanout(ctx, first, watched, ctx.options.fanoutViewers, rounds);
-  if (fanout.stoppedBy) ctx.notes.push(`fan-out stopped: ${fanout.stoppedBy}`);
-  const started = Date.now();
-  await createEvents(first.url, ctx.adminToken, [...eventList(events), big]);
-  ctx.log(`aisle: created ${eventList(events).length + 1} events in ${Date.now() - started} ms`);
-  await first.stop();
+  const stopFirst = async (): Promise<void> => {
+    const started = Date.now();
+    await createEvents(first.url, ctx.adminToken, [...eventList(events), big, legacy, sold30]);
+    ctx.log(`aisle: created ${eventList(events).length + 3} events in ${Date.now() - started} ms`);
+    await first.stop();
+  };
+  const fanout = await compareFanout(ctx, { server: first, stop: stopFirst }, databaseUrl, env, watched);
 
   // A second process starts with no actor active: its first subscribe to the 100k-seat event is an
   // activation after server start.
+  await storeAsBeforeCompactLayouts(databaseUrl, legacy.id);
   const server = await ctx.startServer('aisle', 'src/main.ts', databaseUrl, env);
-  const snapshot = await measureSnapshot(ctx, server, big);
+  const snapshot = await measureSnapshot(ctx, server, { warmup: watched, fresh: big, legacy, sold: sold30 });
   const throughput = await measureThroughput(ctx, server, plan, events);
   await server.stop();
   return { throughput, snapshot, fanout };
@@ -93,7 +90,6 @@ function buildResult(ctx: BenchContext, aisleFigures: AisleFigures, baseline: Th
   const ping = aisle.ping!;
   const spread = aisle.spread!;
   const { snapshot, fanout } = aisleFigures;
-  const top = fanout.levels.at(-1);
   for (const [name, figures] of [['Aisle', aisle], ['the baseline', baseline]] as const) {
     if (!figures) continue;
     const errors = errorsOf(figures);
@@ -117,11 +113,14 @@ function buildResult(ctx: BenchContext, aisleFigures: AisleFigures, baseline: Th
     baselinePurchasesPerSec: baseline?.purchase.opsPerSec ?? null,
     baselinePurchaseP99Ms: baseline?.purchase.latency.p99 ?? null,
     purchaseRatio: ratio(purchase.opsPerSec, baseline?.purchase.opsPerSec),
-    fanoutViewers: top?.viewers ?? null,
-    fanoutP99Ms: top?.latency.p99 ?? null,
-    bytesPerConnection: top?.bytesPerConnection ?? null,
-    snapshotBytes100k: snapshot.snapshotFrameBytes,
+    ...fanoutHeadline(fanout),
+    snapshotBytes100k: snapshot.packedFrameBytes,
+    snapshotBytes100kV1: snapshot.snapshotFrameBytes,
+    snapshotBytes100kSold30: snapshot.sold30.packedFrameBytes,
+    snapshotBytes100kSold30V1: snapshot.sold30.v1FrameBytes,
     activationMs100k: snapshot.activationMs,
+    activationMs100kLegacy: snapshot.legacyActivationMs,
+    snapshotTargets: SNAPSHOT_TARGETS,
     // Server CPU time in the hold window over the commands completed in it.
     cpuMsPer1000Commands: hold.opsPerSec > 0 ? round((hold.cpu.serverMs / (hold.opsPerSec * options.durationS)) * 1000, 2) : 0,
     machine: describeMachine(),
@@ -167,6 +166,10 @@ async function main(options: BenchOptions): Promise<void> {
     });
   }
   try {
+    if (options.fanoutOnly) {
+      await runFanoutOnly(ctx, commandLine());
+      return;
+    }
     const aisle = await measureAisle(ctx);
     const baseline = options.skipBaseline ? null : await measureBaseline(ctx);
     if (!baseline) ctx.notes.push('the conventional baseline was skipped (--no-baseline): no ratios');
@@ -194,12 +197,26 @@ if (argv.includes('--cluster')) {
   const { runClusterBench } = await import('./cluster');
   process.exit(await runClusterBench(argv, commandLine()));
 }
+if (argv.includes('--queue')) {
+  const { runQueueBench } = await import('./queue/queue-bench');
+  process.exit(await runQueueBench(argv, commandLine()));
+}
 if (argv.includes('--render')) {
   const { runRenderBench } = await import('./render');
   await runRenderBench(argv).then(
     () => process.exit(0),
     (error: unknown) => {
       process.stderr.write(`render bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+if (argv.includes('--map')) {
+  const { runMapBench } = await import('./map');
+  await runMapBench(argv).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`map bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exit(1);
     },
   );

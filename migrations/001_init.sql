@@ -6,8 +6,8 @@
 -- path (orders, order_seats, order_areas, area_tickets, outbox) has none on purpose: every row of one
 -- commit is written by one statement that first locks the event's event_owners row (which itself
 -- references events), so the parent rows exist by construction. An FK check there would be one more
--- cached lookup per row, and DEPENDENCIES.md measured an ANALYZE on a freshly emptied orders table
--- turning that lookup into a sequential scan (60 ms per batch).
+-- cached lookup per row, and an ANALYZE on a freshly emptied orders table was measured turning that
+-- lookup into a sequential scan (60 ms per batch; docs/decisions.md).
 
 -- starts_at, sales_open_at and sales_close_at keep the ISO 8601 text as given (the API echoes it, and
 -- listing events must not read the large definition); the store checks they parse as timestamptz on
@@ -45,7 +45,7 @@ CREATE TABLE orders (
 );
 -- Keyset paging (listOrders) and loading an event's live orders.
 CREATE INDEX orders_event_seq ON orders (event_id, seq);
--- An idempotency key is scoped to the user and the event (CONTRACT.md, `buy`).
+-- An idempotency key is scoped to the user and the event (docs/protocol.md, `buy`).
 CREATE UNIQUE INDEX orders_idempotency_key ON orders (event_id, user_id, idempotency_key)
   WHERE idempotency_key IS NOT NULL;
 
@@ -59,7 +59,7 @@ CREATE TABLE order_seats (
   voided      boolean NOT NULL DEFAULT false,
   PRIMARY KEY (order_id, seat_id)
 );
--- The last guard against selling a seat twice (ARCHITECTURE.md, guarantee 1). Cancelling an order
+-- The last guard against selling a seat twice (docs/architecture.md, guarantee 1). Cancelling an order
 -- voids its rows, which frees the key.
 CREATE UNIQUE INDEX order_seats_live_seat ON order_seats (event_id, seat_id) WHERE NOT voided;
 

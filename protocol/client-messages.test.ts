@@ -39,7 +39,11 @@ describe('parseClientMessage: valid requests', () => {
     ['buy', { type: 'buy', eventId: E, holdId: 'h1' }],
     ['buy with key', { type: 'buy', eventId: E, holdId: 'h1', idempotencyKey: '3f1c0a1e-6a4b-4bd9-9a43-0f3b2d1c9e77' }],
     ['watch', { type: 'watch', eventId: E }],
+    ['holds', { type: 'holds', rid: 3, eventId: E }],
+    ['hold with a holdKey', { type: 'hold', eventId: E, seats: ['A-1-1'], holdKey: 'k'.repeat(64) }],
     ['ping', { type: 'ping' }],
+    ['join', { type: 'join', rid: 1, eventId: E }],
+    ['leave', { type: 'leave', eventId: E }],
     ['ping with a 64-character rid', { type: 'ping', rid: 'r'.repeat(64) }],
     ['ping with a fractional rid', { type: 'ping', rid: -1.5 }],
     ['a maximal hold', { type: 'hold', eventId: 'a'.repeat(64), seats: ids(100).map((s) => s.padEnd(128, 'x')) }],
@@ -49,7 +53,7 @@ describe('parseClientMessage: valid requests', () => {
 
   it('covers every request type', () => {
     expect(CLIENT_MESSAGE_TYPES).toEqual([
-      'auth', 'subscribe', 'unsubscribe', 'hold', 'release', 'extend', 'buy', 'watch', 'ping',
+      'auth', 'subscribe', 'unsubscribe', 'hold', 'release', 'extend', 'buy', 'watch', 'ping', 'holds', 'join', 'leave',
     ]);
   });
 

@@ -22,8 +22,8 @@ const messages: ServerMessage[] = [
     status: 'confirmed',
   },
   {
-    type: 'stats', eventId: 'rock', available: 10, held: 2, sold: 3, blocked: 1, revenue: 13_500, ordersLastMinute: 1,
-    seatsSoldLastMinute: 3, viewers: 250,
+    type: 'stats', eventId: 'rock', available: 10, held: 2, sold: 3, blocked: 1, staffHeld: 0, revenue: 13_500, ordersLastMinute: 1,
+    seatsSoldLastMinute: 3, revenueLastMinute: 13_500, viewers: 250,
   },
   { type: 'pong', rid: 5, now: 1_750_000_000_123 },
   { type: 'error', rid: 6, code: 'seat_unavailable', message: 'taken', seats: ['A-1-2'] },

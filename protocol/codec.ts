@@ -1,9 +1,13 @@
-// Wire encodings (CONTRACT.md: binary frames are MessagePack, text frames JSON). A snapshot's `status`
-// (one byte per seat) is a msgpack `bin` or, in JSON, a string of digits '0'..'3'.
+// Wire encodings (docs/protocol.md: binary frames are MessagePack, text frames JSON). A snapshot's `status`
+// (one byte per seat) is a msgpack `bin` or, in JSON, a string of digits '0'..'3'; a packed snapshot's
+// (deflated 2-bit statuses, docs/protocol.md) is a `bin` or base64 text, and decodes to its bytes still
+// deflated: inflating is asynchronous in the browser, so the SDK does it (see unpackSnapshot).
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import type { ClientMessage } from './client-messages';
+import { decodeBase64, encodeBase64 } from './base64';
 import { AisleError } from './error-codes';
-import { SEAT_STATUS, type ServerMessage } from './server-messages';
+import { SEAT_STATUS } from './seat-status';
+import type { ServerMessage } from './server-messages';
 
 /** The two wire encodings. */
 export type Encoding = 'msgpack' | 'json';
@@ -62,7 +66,7 @@ export function decodeSnapshotStatus(text: string): Uint8Array {
   return bytes;
 }
 
-type Snapshot = { type: 'snapshot'; status: unknown };
+type Snapshot = { type: 'snapshot'; status: unknown; encoding?: unknown };
 
 function isSnapshot(value: unknown): value is Snapshot {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'snapshot';
@@ -100,7 +104,8 @@ export const jsonCodec: JsonCodec = {
   encoding: 'json',
   encode(message: object): string {
     if (isSnapshot(message) && message.status instanceof Uint8Array) {
-      return JSON.stringify({ ...message, status: encodeSnapshotStatus(message.status) });
+      const status = message.encoding === 'packed' ? encodeBase64(message.status) : encodeSnapshotStatus(message.status);
+      return JSON.stringify({ ...message, status });
     }
     return JSON.stringify(message);
   },
@@ -111,7 +116,9 @@ export const jsonCodec: JsonCodec = {
     } catch (cause) {
       throw new AisleError('bad_request', 'the frame is not valid UTF-8 JSON', undefined, { cause });
     }
-    if (isSnapshot(value) && typeof value.status === 'string') value.status = decodeSnapshotStatus(value.status);
+    if (isSnapshot(value) && typeof value.status === 'string') {
+      value.status = value.encoding === 'packed' ? decodeBase64(value.status) : decodeSnapshotStatus(value.status);
+    }
     return value;
   },
 };

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { AisleError, ERROR_CODES, httpStatusOf, isErrorCode } from './error-codes';
 
 describe('error codes', () => {
-  it('lists the fourteen contract codes', () => {
+  it('lists the fourteen v1 codes, then those of v1.1', () => {
     expect(ERROR_CODES).toEqual([
       'bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'seat_unavailable', 'hold_not_found',
       'hold_expired', 'limit_exceeded', 'sales_closed', 'rate_limited', 'moved', 'unavailable', 'internal',
+      'orphan_seat', 'queue_required',
     ]);
   });
 
@@ -13,6 +14,7 @@ describe('error codes', () => {
     ['bad_request', 400], ['unauthorized', 401], ['forbidden', 403], ['not_found', 404], ['conflict', 409],
     ['seat_unavailable', 409], ['hold_not_found', 404], ['hold_expired', 410], ['limit_exceeded', 409],
     ['sales_closed', 409], ['rate_limited', 429], ['moved', 503], ['unavailable', 503], ['internal', 500],
+    ['orphan_seat', 409], ['queue_required', 409],
   ] as const)('maps %s to HTTP %i', (code, status) => {
     expect(httpStatusOf(code)).toBe(status);
   });

@@ -1,4 +1,4 @@
-// The one error-code table shared by the server, the SDK and every backend (CONTRACT.md, "Error codes").
+// The one error-code table shared by the server, the SDK and every backend (docs/protocol.md, "Error codes").
 
 /** Every stable error code of the contract, in the contract's order. */
 export const ERROR_CODES = [
@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'moved',
   'unavailable',
   'internal',
+  'orphan_seat',
+  'queue_required',
 ] as const;
 
 /** One of the contract's stable error codes. */
@@ -39,6 +41,8 @@ const HTTP_STATUS = {
   moved: 503,
   unavailable: 503,
   internal: 500,
+  orphan_seat: 409,
+  queue_required: 409,
 } as const satisfies Record<ErrorCode, number>;
 
 const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);

@@ -55,7 +55,7 @@ export const RidSchema: TUnion<[TString, TNumber]> = Type.Union(
   { errorMessage: `must be a string of at most ${MAX_RID_LENGTH} characters or a finite number` },
 );
 
-/** An event id (CONTRACT.md pattern). */
+/** An event id (docs/protocol.md pattern). */
 export const EventIdSchema: TString = Type.String({
   pattern: EVENT_ID_PATTERN,
   patternMessage: `must match ${EVENT_ID_PATTERN}`,

@@ -36,6 +36,14 @@ describe('parseEventDefinitionBody', () => {
       ...base, holdTtlSeconds: 10, maxSeatsPerUser: 100, salesOpenAt: '2025-05-01T10:00:00.123+02:00',
       salesCloseAt: '2025-06-01T19:00:00Z', areas: [{ id: 'floor', name: 'Floor', capacity: 5000, category: 'std' }],
     }],
+    ['the venue rules: orphans, a hold-back, companion seats and rows', {
+      ...base, orphans: 'block', accessibleHoldBack: { hoursBeforeStart: 24 },
+      sections: [{ ...section, accessibleRows: [1], companionRows: [2] }],
+    }],
+    ['a hold-back until a time, companion seats', {
+      ...base, accessibleHoldBack: { until: '2025-05-30T12:00:00Z' },
+      seats: [{ ...seat, accessible: true }, { ...seat, id: 'A-1-2', number: 2, companion: true }],
+    }],
   ])('accepts %s', (_name, body) => {
     expect(parseEventDefinitionBody(body)).toEqual({ ok: true, value: body });
   });

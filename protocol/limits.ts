@@ -1,7 +1,7 @@
 // Bounds enforced at the edge by the protocol schemas. Each is a demanding operator's limit: generous for
 // real venues, small enough that one message or body costs bounded memory and CPU.
 
-/** Event ids, from CONTRACT.md ("`id` matches `^[a-z0-9][a-z0-9-]{0,63}$`"). */
+/** Event ids, from docs/protocol.md ("`id` matches `^[a-z0-9][a-z0-9-]{0,63}$`"). */
 export const EVENT_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,63}$';
 
 /** Seat, area, hold, category and section ids: room for labels like "balcony-left-R12-S34" many times
@@ -20,6 +20,9 @@ export const MAX_TOKEN_LENGTH = 4096;
 
 /** Idempotency keys are stored per order: a UUID (36) or ULID (26) with a prefix fits. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+
+/** docs/protocol.md (v1.1): a `holdKey` is 1–64 characters. */
+export const MAX_HOLD_KEY_LENGTH = 64;
 
 /** Seats named in one hold or release. maxSeatsPerUser tops out at the same value, so a larger hold could
  * never succeed: it is refused at the edge before it reaches an event's actor. */
@@ -58,6 +61,8 @@ export const MAX_CATEGORIES = 1000;
 export const MAX_SECTIONS = 1000;
 /** See MAX_CATEGORIES. */
 export const MAX_AREAS = 1000;
+/** Price tiers per category: a box office offers a handful (adult, child, concession, …). */
+export const MAX_TIERS = 20;
 
 /** Places in one general-admission area: ten times the largest festival field. */
 export const MAX_AREA_CAPACITY = 1_000_000;

@@ -9,6 +9,7 @@ import {
   HoldAreaRequestSchema,
   HoldBestRequestSchema,
   HoldSeatsRequestSchema,
+  HoldsRequestSchema,
   PingRequestSchema,
   ReleaseRequestSchema,
   SubscribeRequestSchema,
@@ -22,11 +23,14 @@ import { RidSchema } from './fields';
 import {
   BlockBodySchema,
   EventDefinitionBodySchema,
+  ResendBodySchema,
   SalesBodySchema,
   type BlockBody,
   type EventDefinitionBody,
+  type ResendBody,
   type SalesBody,
 } from './http-bodies';
+import { JoinRequestSchema, LeaveRequestSchema } from './queue-messages';
 import { quote } from './schema-errors';
 import type { Rid } from './server-messages';
 
@@ -71,6 +75,9 @@ const ROUTES = new Map<string, Route>([
   ['buy', only(compileSchema(BuyRequestSchema))],
   ['watch', only(compileSchema(WatchRequestSchema))],
   ['ping', only(compileSchema(PingRequestSchema))],
+  ['holds', only(compileSchema(HoldsRequestSchema))],
+  ['join', only(compileSchema(JoinRequestSchema))],
+  ['leave', only(compileSchema(LeaveRequestSchema))],
 ] satisfies Array<[ClientMessageType, Route]>);
 
 const rid = compileSchema(RidSchema);
@@ -121,3 +128,6 @@ export const parseSalesBody: (value: unknown) => BodyResult<SalesBody> = bodyPar
 export const parseBlockBody: (value: unknown) => BodyResult<BlockBody> = bodyParser(
   compileSchema(BlockBodySchema, (body) => duplicateProblem(body.seats, 'seats')),
 );
+
+/** Validates the body of `POST /api/webhooks/dead/resend` (unknown fields refused). */
+export const parseResendBody: (value: unknown) => BodyResult<ResendBody> = bodyParser(compileSchema(ResendBodySchema));

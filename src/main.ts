@@ -1,25 +1,20 @@
 // The composition root: the only place that picks implementations for interfaces and wires them.
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { ActorRegistry } from './actor/actor-registry';
 import { systemClock } from './actor/clock';
+import { localBackends, redisBackends, userRateLimiter } from './cluster/backends';
 import { RandomIds } from './actor/random-ids';
-import type { DiffBus } from './cluster/diff-bus';
-import type { HoldJournal } from './cluster/hold-journal';
-import type { LeaseStore } from './cluster/lease-store';
-import { LocalDiffBus } from './cluster/local-diff-bus';
-import { LocalLeaseStore } from './cluster/local-lease-store';
-import { LocalMembership } from './cluster/local-membership';
-import type { Membership } from './cluster/membership';
+import type { DiffPush } from './actor/event-service';
+import type { QueuePush } from '../protocol';
+import { EdgeSupervisor } from './cluster/edge-supervisor';
 import { OwnershipManager } from './cluster/ownership-manager';
 import { PeerClient } from './cluster/peer-client';
 import { registerPeerEndpoint } from './cluster/peer-endpoint';
 import { openClusterRedis } from './cluster/redis-connection';
-import { RedisDiffBus } from './cluster/redis-diff-bus';
-import { RedisHoldJournal } from './cluster/redis-hold-journal';
-import { RedisLeaseStore } from './cluster/redis-lease-store';
-import { RedisMembership } from './cluster/redis-membership';
+import { RedisViewerTally } from './cluster/redis-viewer-tally';
 import { ReplicaHub } from './cluster/replica-hub';
 import { RoutingEventService } from './cluster/routing-event-service';
 import type { Config } from './config/config';
@@ -27,16 +22,18 @@ import { ConfigError, loadConfig } from './config/config';
 import { DEMO_EVENT } from './demo-event';
 import { expandDefinition } from './domain';
 import { Auth } from './gateway/auth';
-import { loadNativeUws, NativeUwsError } from './gateway/native-uws';
+import { describeUwsSelection, NativeUwsError, selectUws } from './gateway/native-uws';
 import { Server } from './gateway/server';
 import { ensurePagesBuilt } from './web/build';
 import { TopicFeed } from './gateway/topic-feed';
-import type { UserRateLimiter } from './gateway/user-rate-limiter';
-import { LocalUserRateLimiter } from './gateway/user-rate-limiter';
-import { RedisUserRateLimiter } from './cluster/redis-user-rate-limiter';
+import { ViewerCounter } from './gateway/viewer-tally';
 import { Metrics } from './observability/metrics';
 import { createJobs } from './jobs/jobs';
 import { openDatabase } from './store/open-store';
+import { staffView } from './gateway/staff-view';
+import { PostgresTicketDesk } from './store/postgres-ticket-desk';
+import { TicketCodes } from './store/ticket-code';
+import { DatabaseTakenError, excludeOthers } from './store/node-exclusion';
 
 /** A started node and how to stop it. */
 export interface RunningNode {
@@ -50,19 +47,55 @@ const DRAIN_TIMEOUT_MS = 15_000;
 
 /** Builds and starts one Aisle node from its configuration. */
 export async function start(config: Config, log: Logger): Promise<RunningNode> {
-  const auth = Auth.create(config.authSecret);
+  // Dev mode's random secret is made here, so the gateway edges verify the same tokens.
+  const devSecret = randomBytes(32).toString('hex');
+  const auth = Auth.create(config.authSecret, devSecret);
+  if (config.gatewayWorkers > 0 && config.redisUrl) {
+    throw new ConfigError('GATEWAY_WORKERS is not supported with REDIS_URL yet (peers reach a node through its public port)');
+  }
   if (auth.devMode) {
     if (config.production) throw new ConfigError('AUTH_SECRET is required when NODE_ENV=production (dev mode refuses to start)');
     if (config.redisUrl) throw new ConfigError('cluster mode (REDIS_URL) needs an AUTH_SECRET shared by every node');
     log.warn('DEV MODE: no AUTH_SECRET, tokens are signed with a random secret and GET /api/dev/token hands them out');
   }
-  const uws = loadNativeUws();
-  const { store, sql } = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  if (config.ticketSecretSource === 'derived') {
+    if (config.production) throw new ConfigError('TICKET_SECRET (or AUTH_SECRET) is required when NODE_ENV=production');
+    log.warn('DEV MODE: no TICKET_SECRET, ticket codes are signed with a secret derived from the database location (stable across restarts, NOT secret)');
+  }
+  // The first uWebSockets.js build that runs natively here (newer first), and why the others did not.
+  const uwsSelection = selectUws();
+  const { uws } = uwsSelection;
+  log.info({ uws: uwsSelection.build, skipped: uwsSelection.skipped }, describeUwsSelection(uwsSelection));
+  // One deployment per database: a second single node would grant holds on the same seats.
+  const exclusion = await excludeOthers({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    mode: config.redisUrl ? 'cluster' : 'single',
+    onLost: (error) => {
+      log.fatal(`${error.message}; stopping`);
+      process.exit(1);
+    },
+  });
+  const { store, sql } = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    ticketSecret: config.ticketSecret,
+    // An order.confirmed row nobody delivers would only be written, then settled as skipped.
+    announceOrders: config.jobs.webhookUrl !== undefined && config.jobs.webhookTypes.has('order.confirmed'),
+  }).catch(
+    async (error: unknown) => {
+      await exclusion.release();
+      throw error;
+    },
+  );
   if (!config.databaseUrl) log.info({ dataDir: config.dataDir }, 'embedded Postgres (PGlite)');
 
   const metrics = new Metrics();
+  metrics.recordUwsBuild(uwsSelection.build, uwsSelection.skipped);
   // Webhooks, schedules, passivation: BullMQ with REDIS_URL, in process without (src/jobs).
-  const jobs = createJobs({ config: config.jobs, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, sql, clock: systemClock, nodeId: config.nodeId, metrics, log });
+  const jobs = createJobs({ config: config.jobs, redisUrl: config.queueRedisUrl, redisPrefix: config.redisPrefix, sql, clock: systemClock, nodeId: config.nodeId, metrics, log });
   const self = { nodeId: config.nodeId, url: config.advertiseUrl };
   const backends = config.redisUrl ? await redisBackends(config.redisUrl, config.redisPrefix, log) : localBackends();
   if (!config.redisUrl) log.warn('single-node mode: holds live in memory only, a restart drops them (confirmed orders are kept)');
@@ -71,9 +104,11 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
     membership: backends.membership,
     leases: backends.leases,
     journal: backends.journal,
+    queueJournal: backends.queueJournal,
     store,
     clock: systemClock,
     log,
+    timing: backends.leaseTiming,
     onLease: (outcome, count) => (outcome === 'lost' ? metrics.leaseLosses.inc(count) : metrics.leaseRenewals.inc({ outcome }, count)),
   });
   const registry = new ActorRegistry(
@@ -82,8 +117,14 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
       clock: systemClock,
       // Every diff and expiry goes through the bus, so every node (this one too) serves its viewers
       // from the same replicas the same way.
-      feed: { diff: (eventId, diff) => backends.bus.publishDiff(eventId, diff), expired: (u, e, h) => backends.bus.publishExpired(u, e, h) },
+      feed: {
+        diff: (eventId, diff) => backends.bus.publishDiff(eventId, diff),
+        expired: (u, e, h) => backends.bus.publishExpired(u, e, h),
+        queue: (userId, message) => backends.bus.publishQueue(userId, message),
+      },
       journal: backends.journal ?? undefined,
+      queueJournal: backends.queueJournal ?? undefined,
+      queueSaveMs: config.queueSaveMs,
       sales: jobs.sales,
       ids: new RandomIds(),
       nodeId: config.nodeId,
@@ -95,11 +136,16 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
           metrics.commitBatchSize.observe(size);
           metrics.commitSeconds.observe(ms / 1000);
         },
+        epochRefused: (orders) => {
+          metrics.commitEpochRefusals.inc(orders);
+          log.warn({ orders }, 'commit refused by the epoch check: another node owns the event now');
+        },
         error: (error, context) => {
           metrics.errors.inc({ context });
           log.error({ err: error, context }, 'actor error');
         },
         applied: jobs.applied,
+        queueChanged: jobs.queueChanged,
       },
     },
     ownership,
@@ -109,9 +155,61 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
   const app = uws.App();
   const topics = new TopicFeed(app);
   const peers = config.redisUrl ? new PeerClient(config.authSecret!) : null;
-  const service = new RoutingEventService(config.nodeId, ownership, registry, peers);
-  const replicas = new ReplicaHub({ bus: backends.bus, ownerSnapshot: (eventId) => service.ownerSnapshot(eventId), local: topics, log });
-  service.useSnapshotSource(replicas);
+  const service = new RoutingEventService(config.nodeId, ownership, registry, peers, systemClock);
+  const userLimiter = await userRateLimiter(config, metrics, log);
+  const { abuse } = config;
+  const wsLimits = {
+    ratePerSecond: abuse.wsRatePerSecond,
+    rateBurst: abuse.wsRateBurst,
+    maxConnectionsPerIp: abuse.maxConnectionsPerIp,
+    maxConnectionsPerUser: abuse.maxConnectionsPerUser,
+    maxBackpressureBytes: abuse.maxBackpressureBytes,
+    bufferBudgetBytes: abuse.bufferBudgetBytes,
+  };
+  // GATEWAY_WORKERS > 0: edge processes hold the viewers on the public port and this process serves
+  // HTTP to them on an internal one; every diff reaches them through this node's replicas.
+  const edges =
+    config.gatewayWorkers > 0
+      ? new EdgeSupervisor({
+          count: config.gatewayWorkers,
+          service,
+          userLimiter,
+          log,
+          init: {
+            host: config.host,
+            authSecret: config.authSecret ?? devSecret,
+            devMode: auth.devMode,
+            nodeId: config.nodeId,
+            logLevel: config.logLevel,
+            // The buffer budget is the node's: shared among its edges.
+            wsLimits: { ...wsLimits, bufferBudgetBytes: Math.floor(wsLimits.bufferBudgetBytes / config.gatewayWorkers) },
+            trustProxy: abuse.trustProxy,
+          },
+        })
+      : null;
+  const local = edges
+    ? {
+        diff: (eventId: string, diff: DiffPush) => {
+          topics.diff(eventId, diff);
+          edges.diff(eventId, diff);
+        },
+        expired: (userId: string, eventId: string, holdId: string) => {
+          topics.expired(userId, eventId, holdId);
+          edges.expired(userId, eventId, holdId);
+        },
+        queue: (userId: string, message: QueuePush) => {
+          topics.queue(userId, message);
+          edges.queue(userId, message);
+        },
+        viewers: (eventId: string) => topics.viewers(eventId) + edges.watchers(eventId),
+      }
+    : topics;
+  const members = (): string[] => ownership.liveMembers().map((m) => m.nodeId);
+  const tally = config.redisUrl ? new RedisViewerTally(await openClusterRedis(config.redisUrl), config.nodeId, members, config.redisPrefix) : null;
+  const viewerCounter = new ViewerCounter((eventId) => local.viewers(eventId), tally, log);
+  const replicas = new ReplicaHub({ bus: backends.bus, ownerSnapshot: (eventId) => service.ownerSnapshot(eventId), local, log });
+  // Every viewer (of this process or its edges) starts with a snapshot: the events to count viewers of.
+  service.useSnapshotSource({ snapshot: (eventId) => (viewerCounter.noteViewed(eventId), replicas.snapshot(eventId)) });
   if (peers) registerPeerEndpoint(app, service.local, config.authSecret!, log);
   let joined = false;
   // The seat map and staff pages: built once, and again only when their sources changed. A failed build
@@ -120,33 +218,29 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
     (built) => built && log.info('built the web pages'),
     (error: unknown) => log.warn({ err: error }, 'could not build the web pages'),
   );
-  const userLimiter = await userRateLimiter(config, metrics, log);
-  const { abuse } = config;
   const server = new Server({
     uws,
     app,
-    wsLimits: {
-      ratePerSecond: abuse.wsRatePerSecond,
-      rateBurst: abuse.wsRateBurst,
-      maxConnectionsPerIp: abuse.maxConnectionsPerIp,
-      maxConnectionsPerUser: abuse.maxConnectionsPerUser,
-      maxBackpressureBytes: abuse.maxBackpressureBytes,
-      bufferBudgetBytes: abuse.bufferBudgetBytes,
-    },
+    wsLimits,
     userLimiter,
     trustProxy: abuse.trustProxy,
+    viewerCounter,
     feed: topics,
     store,
     service,
     auth,
     metrics,
     log,
-    jobs: { deadLetters: jobs.deadLetters, signTicket: (ticket) => jobs.tickets.sign(ticket) },
+    jobs: { deadLetters: jobs.deadLetters, resendDead: jobs.resendDead, resendAllDead: jobs.resendAllDead, signTicket: (ticket) => jobs.tickets.sign(ticket) },
+    staff: staffView(sql, config.ticketSecret),
+    tickets: new PostgresTicketDesk(sql, new TicketCodes(config.ticketSecret)),
     readiness: async () => {
       try {
         await store.ping();
       } catch (error) {
-        return { ready: false, reason: `database unreachable: ${String(error)}` };
+        // The driver's text can name hosts, users and paths: it goes to the log, not to anyone who asks.
+        log.warn({ err: error }, 'readiness: database unreachable');
+        return { ready: false, reason: 'database unreachable' };
       }
       if (!joined) return { ready: false, reason: 'not joined the cluster yet' };
       if (!backends.membership.healthy()) return { ready: false, reason: 'cluster membership heartbeat failing (Redis)' };
@@ -158,28 +252,40 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
     await store.createEvent(expandDefinition(DEMO_EVENT));
     log.info({ eventId: DEMO_EVENT.id }, 'created the demo event');
   }
-  const port = await server.listen(config.host, config.port);
+  let port: number;
+  if (edges) {
+    const internalPort = await server.listen('127.0.0.1', 0);
+    port = await edges.start(config.port, internalPort);
+    log.info({ edges: config.gatewayWorkers, internalPort }, 'gateway edges serve the public port');
+  } else {
+    port = await server.listen(config.host, config.port);
+  }
   await backends.membership.join(self);
   ownership.start(registry);
   jobs.start(registry);
+  viewerCounter.start();
   joined = true;
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       server.stopListening();
+      edges?.stopListening();
       // Leave first, so the others' rings move this node's events away, then hand each one off:
       // purchases in flight commit, holds are replicated, leases are released for the successors.
       await backends.membership.leave().catch((error: unknown) => log.warn({ err: error }, 'leave failed'));
       await withTimeout(ownership.handOffAll(), DRAIN_TIMEOUT_MS);
       ownership.stop();
       server.closeConnections();
+      await edges?.close();
       await userLimiter.close();
+      await viewerCounter.stop();
       replicas.close();
       peers?.close();
       await jobs.stop().catch((error: unknown) => log.warn({ err: error }, 'stopping jobs failed'));
       await backends.close();
       await store.close();
+      await exclusion.release();
     })());
   return { port, stop };
 }
@@ -192,62 +298,6 @@ function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
       resolve();
     });
   });
-}
-
-/**
- * Per-user rate limits: shared through Redis in a cluster, on a connection of their own so a flood of
- * checks never delays a lease renewal; local in single-node mode.
- */
-async function userRateLimiter(config: Config, metrics: Metrics, log: Logger): Promise<UserRateLimiter> {
-  const rate = { perSecond: config.abuse.userRatePerSecond, burst: config.abuse.userRateBurst };
-  if (!config.redisUrl) return new LocalUserRateLimiter(rate);
-  const redis = await openClusterRedis(config.redisUrl);
-  let warnedAt = 0;
-  const onFallback = (error: unknown): void => {
-    metrics.userRateFallbacks.inc();
-    if (Date.now() - warnedAt < 10_000) return;
-    warnedAt = Date.now();
-    log.warn({ err: error }, 'per-user rate limits decided per node: Redis did not answer in time');
-  };
-  return new RedisUserRateLimiter(redis, { rate, prefix: config.redisPrefix, onFallback });
-}
-
-/** The backends of the cluster interfaces. */
-interface Backends {
-  membership: Membership;
-  leases: LeaseStore;
-  journal: HoldJournal | null;
-  bus: DiffBus;
-  close(): Promise<void>;
-}
-
-/** Single node: everything in process; holds are not replicated (a restart drops them, and says so). */
-function localBackends(): Backends {
-  return {
-    membership: new LocalMembership(),
-    leases: new LocalLeaseStore(),
-    journal: null,
-    bus: new LocalDiffBus(),
-    close: async () => undefined,
-  };
-}
-
-/** Cluster mode: membership, leases, replicated holds and fan-out through Redis. */
-async function redisBackends(url: string, prefix: string, log: Logger): Promise<Backends> {
-  const onError = (error: unknown): void => log.warn({ err: error }, 'redis');
-  const redis = await openClusterRedis(url, { onError });
-  const bus = new RedisDiffBus(redis, { prefix, onError });
-  await bus.ready();
-  return {
-    membership: new RedisMembership(redis, { prefix }),
-    leases: new RedisLeaseStore(redis, prefix),
-    journal: new RedisHoldJournal(redis, prefix),
-    bus,
-    close: async () => {
-      await bus.close();
-      redis.disconnect();
-    },
-  };
 }
 
 async function main(): Promise<void> {
@@ -263,7 +313,7 @@ async function main(): Promise<void> {
   try {
     node = await start(config, log);
   } catch (error) {
-    if (error instanceof NativeUwsError || error instanceof ConfigError) {
+    if (error instanceof NativeUwsError || error instanceof ConfigError || error instanceof DatabaseTakenError) {
       log.fatal(error.message);
     } else {
       log.fatal({ err: error }, 'failed to start');

@@ -1,6 +1,7 @@
 // One virtual user's conversation with Aisle over the Artillery ws engine's own socket (ws@7):
 // MessagePack requests matched to their replies by `rid`, and the pushes (diffs, stats, expiries)
-// counted and applied as they arrive. The engine's `send` step only sends text, hence this.
+// counted and applied as they arrive, the waiting room's included. The engine's `send` step only sends
+// text, hence this.
 'use strict';
 
 const { performance } = require('node:perf_hooks');
@@ -44,6 +45,8 @@ class AisleSession {
     this.lastStats = null;
     /** A broken promise of the server's (e.g. an error push): thrown at the user's next request. */
     this.failure = null;
+    /** The waiting room: the last position pushed, and how the wait ended (admitted or closed). */
+    this.queue = { position: Infinity, admitted: null, closed: null, settle: null };
     ws.on('message', (data) => this.onFrame(data));
     ws.on('close', (code) => this.abandon(new AisleError('connection', 'closed', `close code ${code}`)));
   }
@@ -96,8 +99,69 @@ class AisleSession {
       if (this.view) this.view.reset(reply);
       else this.view = new SeatView(reply);
     };
-    AisleSession.expect(await this.timed(M.SUBSCRIBE_MS, { type: 'subscribe', eventId }, install), 'subscribe', 'snapshot');
+    // Packed snapshots (2-bit statuses, raw DEFLATE): what the pages and the SDK ask for; SeatView unpacks.
+    const request = { type: 'subscribe', eventId, encoding: 'packed' };
+    AisleSession.expect(await this.timed(M.SUBSCRIBE_MS, request, install), 'subscribe', 'snapshot');
     return this.view;
+  }
+
+  /**
+   * Joins the waiting room of `eventId` and waits up to `waitMs` for the end of the wait:
+   * `{admitted, queued, waitedMs}` (admitted: the `admitted` reply or push) or `{closed, queued}`
+   * (the `queue_closed` reason). Either push may arrive before the `queued` reply.
+   */
+  async join(eventId, waitMs) {
+    const started = performance.now();
+    const reply = await this.timed(M.JOIN_MS, { type: 'join', eventId });
+    this.count(M.JOINS);
+    if (reply.type === 'admitted') return this.admittedAfter(reply, started, false);
+    const queued = AisleSession.expect(reply, 'join', 'queued');
+    this.count(M.QUEUED);
+    this.queue.position = Math.min(this.queue.position, queued.position);
+    const outcome = this.queue.admitted ?? this.queue.closed ?? (await this.waitInQueue(waitMs));
+    return outcome.type === 'admitted' ? this.admittedAfter(outcome, started, true) : { closed: outcome.reason, queued: true };
+  }
+
+  admittedAfter(admitted, started, queued) {
+    const waitedMs = performance.now() - started;
+    this.events.emit('histogram', M.ADMIT_WAIT_MS, waitedMs);
+    this.count(M.ADMITTED);
+    return { admitted, queued, waitedMs };
+  }
+
+  waitInQueue(waitMs) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.queue.settle = null;
+        reject(new AisleError('join', 'still_waiting', `neither admitted nor told the queue closed in ${waitMs} ms`));
+      }, waitMs);
+      this.queue.settle = (outcome) => {
+        clearTimeout(timer);
+        this.queue.settle = null;
+        resolve(outcome);
+      };
+    });
+  }
+
+  /** A waiting-room push: positions must only fall; `admitted` and `queue_closed` end the wait. */
+  onQueuePush(message) {
+    const room = this.queue;
+    if (message.type === 'queue') {
+      this.count(M.QUEUE_PUSHES);
+      if (room.admitted || room.closed?.reason === 'closed') this.count(M.LATE_QUEUE_PUSHES);
+      if (message.position > room.position) this.count(M.POSITION_RISES);
+      room.position = message.position;
+      return;
+    }
+    if (message.type === 'admitted') {
+      if (room.closed?.reason === 'closed') this.count(M.LATE_QUEUE_PUSHES);
+      room.admitted = message;
+    } else {
+      this.count(M.QUEUE_CLOSED);
+      this.count(`${M.QUEUE_CLOSED}.${message.reason}`);
+      room.closed = message;
+    }
+    room.settle?.(message);
   }
 
   settle(rid, reply, error) {
@@ -140,6 +204,10 @@ class AisleSession {
         return this.count(M.STATS_RECEIVED);
       case 'expired':
         return this.count(M.HOLDS_EXPIRED);
+      case 'queue':
+      case 'admitted':
+      case 'queue_closed':
+        return this.onQueuePush(message);
       case 'error':
         // An error without a pending rid answers a frame of ours the server could not read.
         this.failure = new AisleError('push', message.code, message.message);
@@ -161,7 +229,7 @@ class AisleSession {
     this.resync();
   }
 
-  /** CONTRACT.md: a gap or a new epoch means subscribing again for a fresh snapshot. */
+  /** docs/protocol.md: a gap or a new epoch means subscribing again for a fresh snapshot. */
   resync() {
     this.resyncing = true;
     this.count(M.RESYNCS);

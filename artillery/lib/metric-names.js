@@ -10,6 +10,9 @@ module.exports = Object.freeze({
   RELEASE_MS: 'aisle.release_ms',
   PURCHASE_MS: 'aisle.purchase_ms',
   WATCH_MS: 'aisle.watch_ms',
+  JOIN_MS: 'aisle.join_ms',
+  /** From sending `join` to being admitted (the join reply or the `admitted` push). */
+  ADMIT_WAIT_MS: 'aisle.admit_wait_ms',
 
   /** Counters (SEATS_HELD and SEATS_BOUGHT count standing places too). */
   HOLDS: 'aisle.holds',
@@ -31,4 +34,19 @@ module.exports = Object.freeze({
   PUSH_ERRORS: 'aisle.push_errors',
   OTHER_PUSHES: 'aisle.other_pushes',
   TEXT_FRAMES: 'aisle.text_frames',
+
+  /** The waiting room (`queue` scenario). */
+  JOINS: 'aisle.joins',
+  /** Joins answered `queued` (the user had to wait). */
+  QUEUED: 'aisle.queued',
+  ADMITTED: 'aisle.admitted',
+  /** `queue_closed` pushes; `aisle.queue_closed.<reason>` counts each reason. */
+  QUEUE_CLOSED: 'aisle.queue_closed',
+  /** `queue` pushes (position updates). */
+  QUEUE_PUSHES: 'aisle.queue_pushes',
+  /** A `queue` push with a higher position than the user had: a place must only move forward. */
+  POSITION_RISES: 'aisle.position_rises',
+  /** Waiting-room pushes after the user was admitted or told the queue closed (must be none). */
+  LATE_QUEUE_PUSHES: 'aisle.late_queue_pushes',
+  LEFT: 'aisle.left',
 });

@@ -2,7 +2,7 @@
 // server's HTTP base; the WebSocket is the same host at /ws. AISLE_EVENT names the event.
 'use strict';
 
-/** CONTRACT.md: PORT 9001 and HOST 127.0.0.1 are the server's defaults. */
+/** docs/protocol.md: PORT 9001 and HOST 127.0.0.1 are the server's defaults. */
 const DEFAULT_URL = 'http://127.0.0.1:9001';
 /** The event `npm start` creates on a fresh database (src/demo-event.ts). */
 const DEFAULT_EVENT = 'demo';

@@ -1,5 +1,5 @@
 // A token for each virtual user. With AUTH_SECRET (the server's own) tokens are signed here like the
-// server signs them (HS256 JWT with sub, role, exp; CONTRACT.md "Auth"); without it the server must be in
+// server signs them (HS256 JWT with sub, role, exp; docs/protocol.md "Auth"); without it the server must be in
 // dev mode, and each token comes from GET /api/dev/token.
 'use strict';
 

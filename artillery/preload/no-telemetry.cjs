@@ -1,6 +1,6 @@
 // Loaded with `node --require` before Artillery. Artillery 2.0.21 sends telemetry through posthog-node
 // even with ARTILLERY_DISABLE_TELEMETRY=1 (it then sends an anonymised event), and offline its retries
-// add ~12 s to every run (shared/design/DEPENDENCIES.md). This answers `require('posthog-node')` with a
+// add ~12 s to every run (docs/decisions.md). This answers `require('posthog-node')` with a
 // client that sends nothing.
 'use strict';
 

@@ -10,7 +10,11 @@ const EXPECTED = {
   onsale: [M.HOLDS, M.PURCHASES],
   checkout: [M.HOLDS, M.PURCHASES],
   staff: [M.STATS_RECEIVED, M.PURCHASES],
+  queue: [M.JOINS, M.QUEUED, M.ADMITTED, M.PURCHASES],
 };
+
+/** Counters that must stay 0 in any run. */
+const MUST_BE_ZERO = [M.POSITION_RISES, M.LATE_QUEUE_PUSHES];
 
 /** The headline figures of `report` (Artillery's `--output` JSON). */
 export function summarize(report) {
@@ -44,6 +48,18 @@ export function summarize(report) {
     diffs: count(M.DIFFS_RECEIVED),
     diffGaps: count(M.DIFF_GAPS),
     stats: count(M.STATS_RECEIVED),
+    queue: {
+      joins: count(M.JOINS),
+      queued: count(M.QUEUED),
+      admitted: count(M.ADMITTED),
+      admitWaitMs: summaries[M.ADMIT_WAIT_MS] ?? null,
+      joinMs: summaries[M.JOIN_MS] ?? null,
+      closed: count(M.QUEUE_CLOSED),
+      closedSoldOut: count(`${M.QUEUE_CLOSED}.sold_out`),
+      closedClosed: count(`${M.QUEUE_CLOSED}.closed`),
+      positionPushes: count(M.QUEUE_PUSHES),
+      left: count(M.LEFT),
+    },
     counters,
   };
 }
@@ -58,6 +74,7 @@ export function problems(scenario, summary, artilleryExitCode) {
   for (const metric of EXPECTED[scenario] ?? []) {
     if (!summary.counters[metric]) found.push(`no ${metric}${metric === M.PURCHASES ? ' (a sold-out event? use a fresh one)' : ''}`);
   }
+  for (const metric of MUST_BE_ZERO) if (summary.counters[metric]) found.push(`${metric}: ${summary.counters[metric]}`);
   return found;
 }
 
@@ -78,6 +95,14 @@ export function formatSummary(summary) {
     `diffs received   ${summary.diffs}; gaps ${summary.diffGaps} (each makes the user subscribe again)`,
     `stats received   ${summary.stats}`,
   ];
+  const q = summary.queue;
+  if (q.joins > 0) {
+    lines.push(
+      `queue joins      ${q.joins}, ${q.queued} had to wait; join reply ${latency(q.joinMs)}`,
+      `admissions       ${q.admitted}; join to admitted ${latency(q.admitWaitMs)}`,
+      `queue_closed     ${q.closed} (sold_out ${q.closedSoldOut}, closed ${q.closedClosed}); ${q.left} left; ${q.positionPushes} position pushes`,
+    );
+  }
   const errors = Object.entries(summary.errors);
   lines.push(`errors           ${errors.length ? errors.map(([name, n]) => `${name} ${n}`).join(', ') : 'none'}`);
   return lines;

@@ -1,4 +1,4 @@
-// The conventional design Aisle is measured against (issue 6, "A baseline in the same run"): a
+// The conventional design Aisle is measured against ("a baseline in the same run"): a
 // stateless Node WebSocket server that keeps seat state in Postgres and lets row locks decide who gets
 // a seat. One transaction per command on a pool of 20 connections, as the scaling guides recommend.
 // It speaks the subset of Aisle's protocol the bench drives (auth, ping, hold {seats}, release of a
@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import type { HttpResponse, WebSocket, us_listen_socket } from 'uWebSockets.js';
+import type { HttpResponse, WebSocket, us_listen_socket } from '../../src/gateway/native-uws';
 import type { ClientMessage, Codec } from '../../protocol';
 import { jsonCodec, msgpackCodec, parseClientMessage } from '../../protocol';
 import { expandDefinition } from '../../src/domain';
@@ -28,9 +28,9 @@ interface Conn {
 type Rid = string | number | undefined;
 type Reply = { type: string; [field: string]: unknown };
 
-/** The pool size the conventional design is usually given (issue 6: "pool of 20"). */
+/** The pool size the conventional design is usually given (a pool of 20). */
 const DEFAULT_POOL_SIZE = 20;
-/** Aisle's default hold TTL (CONTRACT.md), so holds carry the same `expiresAt`. */
+/** Aisle's default hold TTL (docs/protocol.md), so holds carry the same `expiresAt`. */
 const HOLD_TTL_SECONDS = 600;
 /** Largest event definition body accepted: a 200,000-seat `sections` event is a few hundred bytes. */
 const MAX_BODY_BYTES = 1 << 20;

@@ -4,7 +4,7 @@ import type { DiffFigures, ForwardingFigures } from './probes';
 import type { FailoverTrial } from './failover';
 import type { SpreadFigures } from './spread-load';
 
-/** Targets of issue 3 ("What it must show"). */
+/** The cluster's targets (what the cluster bench must show). */
 export const TARGETS = { forwardingAddsP99Ms: 2, crossNodeDiffP99Ms: 100, failoverMs: 5000 } as const;
 
 /** Everything measured on one topology (1 node, or a cluster). */

@@ -13,7 +13,7 @@ import type { BenchServer } from '../system/server-process';
 import { WireClient } from '../wire/wire-client';
 import { WireSocket } from '../wire/ws-wire';
 
-/** Seat status of a sold seat in snapshots and diffs (CONTRACT.md). */
+/** Seat status of a sold seat in snapshots and diffs (docs/protocol.md). */
 const SOLD = 2;
 /** How long one purchase's diff may take to reach a viewer before the probe gives up on it. */
 const DIFF_TIMEOUT_MS = 10_000;

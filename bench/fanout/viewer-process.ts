@@ -16,32 +16,38 @@ const sockets: WireSocket[] = [];
 /** Arrival times of each diff by seq, one slot per connection, and how many arrived. */
 const diffs = new Map<number, { arrivals: Float64Array; count: number }>();
 let lastSnapshotBytes = 0;
+/** Each connection's last seq (from its snapshot, then each diff), and the diffs out of order. */
+const lastSeq: number[] = [];
+let gaps = 0;
 
 function send(message: FromViewers): void {
   process.send!(message);
 }
 
 /** One viewer: its first frame is the snapshot, every later one a diff. */
-function openViewer(host: string, port: number, eventId: string, index: number): Promise<void> {
+function openViewer(host: string, port: number, eventId: string, index: number, localAddress?: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onFrame = (payload: Buffer): void => {
       const now = monotonicMs();
       const message = decoder.decode(payload) as { type: string; seq?: number };
       if (message.type === 'snapshot') {
         lastSnapshotBytes = payload.length;
+        lastSeq[index] = message.seq ?? -1;
         resolve();
         return;
       }
       if (message.type !== 'diff' || message.seq === undefined) return;
+      if (message.seq !== lastSeq[index] + 1) gaps++;
+      lastSeq[index] = message.seq;
       let diff = diffs.get(message.seq);
       if (!diff) diffs.set(message.seq, (diff = { arrivals: new Float64Array(sockets.length), count: 0 }));
       diff.arrivals[index] = now;
       if (++diff.count === sockets.length) {
         diffs.delete(message.seq);
-        send({ type: 'diff', seq: message.seq, arrivals: diff.arrivals });
+        send({ type: 'diff', seq: message.seq, arrivals: diff.arrivals, gaps });
       }
     };
-    WireSocket.connect(host, port, '/ws', onFrame).then((socket) => {
+    WireSocket.connect(host, port, '/ws', onFrame, 30_000, localAddress).then((socket) => {
       sockets[index] = socket;
       socket.send(encoder.encode({ type: 'subscribe', rid: 1, eventId }));
     }, reject);
@@ -55,16 +61,18 @@ async function open(message: Extract<ToViewers, { type: 'open' }>): Promise<void
   sockets.length = last;
   let next = first;
   const opener = async (): Promise<void> => {
-    while (next < last) await openViewer(message.host, message.port, message.eventId, next++);
+    while (next < last) await openViewer(message.host, message.port, message.eventId, next++, message.localAddress);
   };
   await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, message.count) }, opener));
   send({ type: 'opened', total: sockets.length, snapshotBytes: lastSnapshotBytes });
 }
 
 async function closeAll(): Promise<void> {
-  for (const socket of sockets) socket.sendClose();
-  await Promise.race([Promise.all(sockets.map((s) => s.closed)), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS))]);
-  for (const socket of sockets) socket.destroy();
+  // Slots of connections that failed to open are empty.
+  const open = sockets.filter((socket): socket is WireSocket => socket !== undefined);
+  for (const socket of open) socket.sendClose();
+  await Promise.race([Promise.all(open.map((s) => s.closed)), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS))]);
+  for (const socket of open) socket.destroy();
   process.exit(0);
 }
 

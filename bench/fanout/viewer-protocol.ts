@@ -4,7 +4,7 @@
 /** Bench → viewer process. */
 export type ToViewers =
   /** Open `count` more guest connections and subscribe each to `eventId`. */
-  | { type: 'open'; host: string; port: number; eventId: string; count: number }
+  | { type: 'open'; host: string; port: number; eventId: string; count: number; localAddress?: string }
   /** Close every connection (letting the server close TCP first) and exit. */
   | { type: 'close' };
 
@@ -12,6 +12,9 @@ export type ToViewers =
 export type FromViewers =
   /** Every connection is open and has its snapshot; `snapshotBytes` is the payload size of the last one. */
   | { type: 'opened'; total: number; snapshotBytes: number }
-  /** Every connection got the diff `seq`, at these times on the shared monotonic clock (ms). */
-  | { type: 'diff'; seq: number; arrivals: Float64Array }
+  /**
+   * Every connection got the diff `seq`, at these times on the shared monotonic clock (ms); `gaps`:
+   * diffs so far whose seq was not the connection's previous one + 1 (0 when every viewer got every diff in order).
+   */
+  | { type: 'diff'; seq: number; arrivals: Float64Array; gaps: number }
   | { type: 'failed'; message: string };

@@ -5,7 +5,7 @@
 export type LoadKind = 'ping' | 'hold' | 'purchase';
 
 /** Seats `from`..`to - 1` (seat indices) of a `sections`-generated event: section `section` with
- * `seatsPerRow` seats per row, whose seat ids are "<section>-<row>-<number>" (CONTRACT.md). */
+ * `seatsPerRow` seats per row, whose seat ids are "<section>-<row>-<number>" (docs/protocol.md). */
 export interface SeatRange {
   eventId: string;
   section: string;
@@ -34,7 +34,7 @@ export interface LoadJob {
   port: number;
   kind: LoadKind;
   connections: ConnectionPlan[];
-  /** The per-user seat cap of the events (CONTRACT.md `maxSeatsPerUser`). */
+  /** The per-user seat cap of the events (docs/protocol.md `maxSeatsPerUser`). */
   maxSeatsPerUser: number;
   warmupMs: number;
   durationMs: number;

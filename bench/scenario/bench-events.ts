@@ -2,7 +2,7 @@
 // `sections` event with one section "s" of 1,000 seats per row, so a seat index maps to an id directly.
 import type { SeatRange } from '../load/load-job';
 
-/** Seats per row of every bench event (CONTRACT.md caps a row at 1,000). */
+/** Seats per row of every bench event (docs/protocol.md caps a row at 1,000). */
 export const SEATS_PER_ROW = 1000;
 /** The per-user cap of purchase events: the contract's maximum, so a user buys 100 seats per token. */
 export const PURCHASE_SEATS_PER_USER = 100;

@@ -63,10 +63,13 @@ export class WireSocket {
     if (leftover.length > 0) this.receive(leftover);
   }
 
-  /** Opens `ws://host:port{path}` and completes the upgrade handshake. */
-  static connect(host: string, port: number, path: string, onFrame: FrameHandler, timeoutMs = 30_000): Promise<WireSocket> {
+  /**
+   * Opens `ws://host:port{path}` and completes the upgrade handshake; `localAddress` picks the source
+   * address (127.0.0.x), as each source address has its own ~28,000 ephemeral ports towards one port.
+   */
+  static connect(host: string, port: number, path: string, onFrame: FrameHandler, timeoutMs = 30_000, localAddress?: string): Promise<WireSocket> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port, noDelay: true });
+      const socket = connect({ host, port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
       const key = randomBytes(16).toString('base64');
       const expectedAccept = createHash('sha1').update(key + WS_GUID).digest('base64');
       let head: Buffer = Buffer.alloc(0);

@@ -87,26 +87,41 @@ describe('AisleClient', () => {
     expect(client.state).toBe('open');
   });
 
-  it('rejects a hold cut off by a drop as maybe applied, and resends a buy with the same key', async () => {
+  it('resends a hold and a buy cut off by a drop, the hold with the same holdKey and the buy with the same key', async () => {
     const { client, socket } = await connect();
     const hold = client.hold('e', ['a-1']);
     const buy = client.buy('e', 'h1');
+    const firstHold = await socket.next('hold');
     const firstBuy = await socket.next('buy');
+    expect(typeof firstHold.holdKey).toBe('string');
     socket.drop();
-    const holdError = await hold.catch((e: unknown) => e);
-    expect(holdError).toBeInstanceOf(AisleError);
-    expect(holdError).toMatchObject({ code: 'unavailable', details: { maybeApplied: true } });
     const reopened = await new Promise<FakeSocket>((resolve) => {
       const off = client.on('open', () => {
         off();
         resolve(FakeSocket.all.at(-1)!);
       });
     });
+    const resentHold = await reopened.next('hold');
     const resent = await reopened.next('buy');
+    expect(resentHold.holdKey).toBe(firstHold.holdKey);
     expect(resent.idempotencyKey).toBe(firstBuy.idempotencyKey);
-    expect(reopened.sent.filter((f) => f.type === 'hold')).toEqual([]);
+    reopened.reply({ type: 'held', rid: resentHold.rid, eventId: 'e', holdId: 'h1', seats: ['a-1'], areas: {}, expiresAt: Date.now() + 60_000 });
+    expect((await hold).holdId).toBe('h1');
     reopened.reply({ type: 'order', rid: resent.rid, eventId: 'e', orderId: 'o1', holdId: 'h1', seats: ['a-1'], areas: {}, total: 1, status: 'confirmed' });
     expect((await buy).orderId).toBe('o1');
+  });
+
+  it('finds the user\'s holds on the server and forgets known ones that are gone', async () => {
+    const { client, socket } = await connect();
+    const made = client.hold('e', ['a-9']);
+    const sent = await socket.next('hold');
+    socket.reply({ type: 'held', rid: sent.rid, eventId: 'e', holdId: 'gone', seats: ['a-9'], areas: {}, expiresAt: Date.now() + 60_000 });
+    await made;
+    const found = client.findHolds('e');
+    const asked = await socket.next('holds');
+    socket.reply({ type: 'holds', rid: asked.rid, eventId: 'e', holds: [{ holdId: 'h7', seats: ['a-1', 'a-2'], areas: {}, expiresAt: Date.now() + 60_000 }] });
+    expect((await found).map((h) => h.holdId)).toEqual(['h7']);
+    expect(client.holds.all().map((h) => h.holdId)).toEqual(['h7']);
   });
 
   it('retries a request answered `moved`, and gives up after three', async () => {

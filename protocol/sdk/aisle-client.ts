@@ -2,97 +2,38 @@
 // their expiry, and reconnection that keeps all of it. Holds belong to the user, not the socket, so a
 // reconnect only has to re-authenticate and re-subscribe; a `buy` in flight is resent with the same
 // idempotency key, so it cannot buy twice.
-import type { Codec, Encoding } from '../codec';
+import type { BuyTiers } from '../client-messages';
+import type { Codec } from '../codec';
 import { jsonCodec, msgpackCodec } from '../codec';
-import type { ErrorCode } from '../error-codes';
-import { AisleError, isErrorCode } from '../error-codes';
+import { AisleError } from '../error-codes';
 import type {
   AuthedMessage,
   DiffMessage,
-  ErrorMessage,
-  HeldMessage,
   OrderMessage,
   PongMessage,
   ReleasedMessage,
-  Rid,
   ServerMessage,
   StatsMessage,
 } from '../server-messages';
 import type { BackoffOptions } from './backoff';
 import { DEFAULT_BACKOFF, backoffDelay } from './backoff';
+import type { AisleClientEvents, AisleClientOptions, ConnectionState } from './client-options';
 import { Emitter } from './emitter';
-import type { Hold, HoldExpired, HoldExpiring, Timers } from './hold-book';
+import type { Hold } from './hold-book';
 import { HoldBook } from './hold-book';
+import { HoldCommands } from './hold-commands';
 import { LiveView } from './live-view';
+import { PendingRequests } from './pending-requests';
+import type { ReplyOf } from './pending-requests';
+import { asAisleError, toError } from './reply-errors';
 import type { BestRequest, HoldRequestOptions, ReleaseOptions } from './requests';
+import { SnapshotReader } from './snapshot-reader';
+import { WaitingRooms } from './waiting-rooms';
 import type { SocketCloseEvent, SocketConstructor, SocketLike, SocketMessageEvent } from './socket';
 import { SOCKET_OPEN, globalSocket } from './socket';
 
-/** How to reach and talk to an Aisle server. */
-export interface AisleClientOptions {
-  /** The WebSocket URL, e.g. `wss://tickets.example.com/ws`. */
-  url: string;
-  /** A JWT, or a function asked on every (re)connect, so an expiring token can be refreshed. */
-  token?: string | null | (() => string | null | Promise<string | null>);
-  /** Wire encoding; MessagePack by default (smaller snapshots, binary frames). */
-  encoding?: Encoding;
-  /** A WebSocket constructor; defaults to the global one (browsers). Node 20 has none: pass `ws`'s. */
-  WebSocket?: SocketConstructor | (new (url: string) => object);
-  /** How long a request waits for its reply (default 30 s: a buy may wait out a database hiccup). */
-  requestTimeoutMs?: number;
-  /** Reconnect delays, or `false` to stay closed after a drop. */
-  reconnect?: Partial<BackoffOptions> | false;
-  /** Time left at which `expiring` fires for each hold (default 60 s, 30 s, 10 s). */
-  expiryWarningsMs?: readonly number[];
-  /** Randomness for backoff jitter and idempotency keys (tests make it deterministic). */
-  random?: () => number;
-  /** Timers for hold expiry (tests drive time). */
-  timers?: Timers;
-}
+export type { AisleClientEvents, AisleClientOptions, ConnectionState } from './client-options';
 
-/** Connection states. */
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/** Events of an AisleClient. */
-export interface AisleClientEvents {
-  [key: string]: unknown;
-  /** Connected, authenticated, views resubscribed; `reconnected` after a drop. */
-  open: { reconnected: boolean };
-  /** The socket closed; `reconnecting` says whether a new one is on its way. */
-  close: SocketCloseEvent & { reconnecting: boolean };
-  /** A reconnect attempt is scheduled. */
-  reconnecting: { attempt: number; delayMs: number };
-  /** A hold will expire soon: time to extend or buy. */
-  expiring: HoldExpiring;
-  /** A hold is gone (expired). */
-  expired: HoldExpired;
-  /** A `stats` push for a watched event. */
-  stats: StatsMessage;
-  /** A failure not tied to one request (a refused re-authentication, a failed resync). */
-  error: AisleError;
-}
-
-/** The answer a request resolves with. */
-type ReplyOf<T extends string> = Extract<ServerMessage, { type: T }>;
-
-interface Pending {
-  frame: Record<string, unknown> & { type: string };
-  expect: ServerMessage['type'];
-  resolve(message: ServerMessage): void;
-  reject(error: AisleError): void;
-  timer: ReturnType<typeof setTimeout>;
-  /** Generation of the socket it was sent on; null while queued. */
-  sentOn: number | null;
-  /** Whether it may be sent again on a new socket when the first one died before the reply. */
-  resend: boolean;
-  /** Part of the connection handshake: sent at once, never queued or resent. */
-  handshake: boolean;
-  movedRetries: number;
-}
-
-/** `moved` (ownership changed) is retried this many times, after a short pause, before it reaches the caller. */
-const MOVED_RETRIES = 3;
-const MOVED_PAUSE_MS = 100;
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Close code of a deliberate close by the caller. */
 const NORMAL_CLOSE = 1000;
@@ -105,13 +46,15 @@ export class AisleClient extends Emitter<AisleClientEvents> {
   private everOpened = false;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  private nextRid = 1;
-  private readonly pending = new Map<Rid, Pending>();
+  private readonly requests: PendingRequests;
   private readonly views = new Map<string, LiveView>();
   private readonly resyncing = new Set<string>();
   private readonly watched = new Set<string>();
-  private readonly buyKeys = new Map<string, string>();
+  private readonly holdCommands: HoldCommands;
+  /** The waiting rooms joined (`join`, and the `queue`, `admitted`, `queue_closed` events). */
+  readonly rooms: WaitingRooms;
   private readonly codec: Codec;
+  private readonly snapshots: SnapshotReader;
   private readonly Socket: SocketConstructor;
   private readonly backoff: BackoffOptions | null;
   private readonly random: () => number;
@@ -125,17 +68,36 @@ export class AisleClient extends Emitter<AisleClientEvents> {
   constructor(private readonly options: AisleClientOptions) {
     super();
     this.codec = options.encoding === 'json' ? jsonCodec : msgpackCodec;
+    this.snapshots = new SnapshotReader(options.snapshots);
     const Socket = (options.WebSocket as SocketConstructor | undefined) ?? globalSocket();
     if (!Socket) throw new Error('no WebSocket in this runtime: pass options.WebSocket (e.g. the `ws` package)');
     this.Socket = Socket;
     this.backoff = options.reconnect === false ? null : { ...DEFAULT_BACKOFF, ...options.reconnect };
     this.random = options.random ?? Math.random;
+    this.requests = new PendingRequests(
+      {
+        send: (frame) => {
+          const socket = this.socket;
+          if (!socket || socket.readyState !== SOCKET_OPEN) return null;
+          socket.send(this.codec.encode(frame));
+          return this.generation;
+        },
+        ready: () => this.handshakeDone,
+        closed: () => this.state === 'closed',
+        onReply: (message) => {
+          if (message.type === 'stats') this.emit('stats', message);
+        },
+      },
+      options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    );
     this.holds = new HoldBook(
       () => this.now(),
       { expiring: (e) => this.emit('expiring', e), expired: (e) => this.emit('expired', e) },
       options.expiryWarningsMs,
       options.timers,
     );
+    this.holdCommands = new HoldCommands(this.requests, this.holds, options.random);
+    this.rooms = new WaitingRooms(this.requests, (type, event) => this.emit(type, event as AisleClientEvents[typeof type]));
     this.open();
   }
 
@@ -184,8 +146,8 @@ export class AisleClient extends Emitter<AisleClientEvents> {
     const view = new LiveView(eventId, (v) => this.resync(v));
     this.views.set(eventId, view);
     try {
-      const snapshot = await this.request({ type: 'subscribe', eventId }, 'snapshot', { resend: true });
-      view.applySnapshot(snapshot);
+      const snapshot = await this.requests.request(this.snapshots.request(eventId), 'snapshot', { resend: true });
+      view.applySnapshot(await this.snapshots.read(snapshot));
       return view;
     } catch (error) {
       this.views.delete(eventId);
@@ -199,59 +161,59 @@ export class AisleClient extends Emitter<AisleClientEvents> {
     const view = this.views.get(eventId);
     this.views.delete(eventId);
     view?.markClosed();
-    await this.request({ type: 'unsubscribe', eventId }, 'unsubscribed', { resend: true });
+    await this.requests.request({ type: 'unsubscribe', eventId }, 'unsubscribed', { resend: true });
   }
 
-  /** Holds these seats, all or nothing (into `holdId` when given). */
+  /** Holds these seats, all or nothing (into `holdId` when given); safe to resend (see hold-commands.ts). */
   hold(eventId: string, seats: readonly string[], options: HoldRequestOptions = {}): Promise<Hold> {
-    return this.holdRequest({ type: 'hold', eventId, seats: [...seats], holdId: options.holdId });
+    return this.holdCommands.hold({ type: 'hold', eventId, seats: [...seats], holdId: options.holdId }, options.holdKey);
   }
 
   /** Lets the server pick `best.count` adjacent seats. */
   holdBest(eventId: string, best: BestRequest, options: HoldRequestOptions = {}): Promise<Hold> {
-    return this.holdRequest({ type: 'hold', eventId, best: { ...best }, holdId: options.holdId });
+    return this.holdCommands.hold({ type: 'hold', eventId, best: { ...best }, holdId: options.holdId }, options.holdKey);
   }
 
   /** Holds `count` general-admission places in area `areaId`. */
   holdArea(eventId: string, areaId: string, count: number, options: HoldRequestOptions = {}): Promise<Hold> {
-    return this.holdRequest({ type: 'hold', eventId, area: { id: areaId, count }, holdId: options.holdId });
+    return this.holdCommands.hold({ type: 'hold', eventId, area: { id: areaId, count }, holdId: options.holdId }, options.holdKey);
+  }
+
+  /** Takes (or finds again) the user's place in the event's waiting room; found again after reconnects. */
+  join(eventId: string): ReturnType<WaitingRooms['join']> {
+    return this.rooms.join(eventId);
+  }
+
+  /** The user's live holds in `eventId` (made here, in another tab, or before a reload); kept in `holds`. */
+  findHolds(eventId: string): Promise<Hold[]> {
+    return this.holdCommands.find(eventId);
   }
 
   /** Releases part of a hold, or all of it when nothing is named. */
-  async release(eventId: string, holdId: string, options: ReleaseOptions = {}): Promise<ReleasedMessage> {
-    const released = await this.holdCommand({ type: 'release', eventId, holdId, seats: options.seats, areas: options.areas }, 'released');
-    this.holds.released(released);
-    return released;
+  release(eventId: string, holdId: string, options: ReleaseOptions = {}): Promise<ReleasedMessage> {
+    return this.holdCommands.release(eventId, holdId, options);
   }
 
   /** Pushes a hold's expiry out (at most three times, never past twice the hold TTL). */
-  async extend(eventId: string, holdId: string): Promise<Hold> {
-    return this.holds.held(await this.holdCommand({ type: 'extend', eventId, holdId }, 'held'));
+  extend(eventId: string, holdId: string): Promise<Hold> {
+    return this.holdCommands.extend(eventId, holdId);
   }
 
-  /**
-   * Buys a hold. The idempotency key is made once per hold and reused by every attempt (a resend after a
-   * reconnect, or the caller trying again), so the hold becomes at most one order.
-   */
-  async buy(eventId: string, holdId: string, options: { idempotencyKey?: string } = {}): Promise<OrderMessage> {
-    let key = options.idempotencyKey ?? this.buyKeys.get(holdId);
-    if (!key) key = this.newKey();
-    this.buyKeys.set(holdId, key);
-    const order = await this.holdCommand({ type: 'buy', eventId, holdId, idempotencyKey: key }, 'order', true);
-    this.holds.bought(holdId);
-    return order;
+  /** Buys a hold, at most once however often it is sent (one idempotency key per hold). */
+  buy(eventId: string, holdId: string, options: { idempotencyKey?: string; tiers?: BuyTiers } = {}): Promise<OrderMessage> {
+    return this.holdCommands.buy(eventId, holdId, options.idempotencyKey, options.tiers);
   }
 
   /** Staff: live sales figures of `eventId`; `stats` events follow every second (also after a reconnect). */
   async watch(eventId: string): Promise<StatsMessage> {
     this.watched.add(eventId);
-    return this.request({ type: 'watch', eventId }, 'stats', { resend: true });
+    return this.requests.request({ type: 'watch', eventId }, 'stats', { resend: true });
   }
 
   /** Round trip to the server; also refreshes the clock offset. */
   async ping(): Promise<PongMessage> {
     const sent = Date.now();
-    const pong = await this.request({ type: 'ping' }, 'pong', { resend: true });
+    const pong = await this.requests.request({ type: 'ping' }, 'pong', { resend: true });
     this.clockOffsetMs = pong.now - (sent + Date.now()) / 2;
     return pong;
   }
@@ -261,11 +223,7 @@ export class AisleClient extends Emitter<AisleClientEvents> {
     if (this.state === 'closed') return;
     this.state = 'closed';
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    for (const [rid, p] of this.pending) {
-      this.pending.delete(rid);
-      clearTimeout(p.timer);
-      p.reject(new AisleError('unavailable', 'the client was closed'));
-    }
+    this.requests.rejectAll(new AisleError('unavailable', 'the client was closed'));
     for (const view of this.views.values()) view.markClosed();
     this.views.clear();
     this.holds.clear();
@@ -275,76 +233,6 @@ export class AisleClient extends Emitter<AisleClientEvents> {
       socket.onclose = null;
       socket.close(NORMAL_CLOSE, 'client closed');
     }
-  }
-
-  private async holdRequest(frame: Record<string, unknown> & { type: 'hold' }): Promise<Hold> {
-    return this.holds.held(await this.holdCommand(frame, 'held'));
-  }
-
-  /** A command on a hold: an answer saying the hold is gone also removes it from `holds`. */
-  private async holdCommand<T extends 'held' | 'released' | 'order'>(
-    frame: Record<string, unknown> & { type: string },
-    expect: T,
-    resend = false,
-  ): Promise<ReplyOf<T>> {
-    try {
-      return await this.request(frame, expect, { resend });
-    } catch (error) {
-      const holdId = frame.holdId;
-      if (error instanceof AisleError && typeof holdId === 'string' && (error.code === 'hold_not_found' || error.code === 'hold_expired')) {
-        this.holds.expire(holdId, 'rejected');
-      }
-      throw error;
-    }
-  }
-
-  /** Sends a request and resolves with its reply of type `expect`, or rejects with its error. */
-  private request<T extends ServerMessage['type']>(
-    frame: Record<string, unknown> & { type: string },
-    expect: T,
-    options: { resend?: boolean; handshake?: boolean } = {},
-  ): Promise<ReplyOf<T>> {
-    if (this.state === 'closed') return Promise.reject(new AisleError('unavailable', 'the client is closed'));
-    const rid = this.nextRid++;
-    const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return new Promise<ReplyOf<T>>((resolve, reject) => {
-      const pending: Pending = {
-        frame: stripUndefined(frame),
-        expect,
-        resolve: resolve as (message: ServerMessage) => void,
-        reject,
-        timer: setTimeout(() => {
-          this.pending.delete(rid);
-          reject(new AisleError('unavailable', `no reply to ${frame.type} within ${timeoutMs} ms`));
-        }, timeoutMs),
-        sentOn: null,
-        resend: options.resend ?? false,
-        handshake: options.handshake ?? false,
-        movedRetries: 0,
-      };
-      this.pending.set(rid, pending);
-      if (pending.handshake || this.handshakeDone) this.send(rid, pending);
-    });
-  }
-
-  private send(rid: Rid, pending: Pending): void {
-    const socket = this.socket;
-    if (!socket || socket.readyState !== SOCKET_OPEN) return; // stays queued for the next socket
-    pending.sentOn = this.generation;
-    socket.send(this.codec.encode({ ...pending.frame, rid }));
-  }
-
-  private newKey(): string {
-    const bytes = new Uint8Array(16);
-    if (this.options.random) {
-      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(this.random() * 256);
-    } else {
-      // getRandomValues works on plain-http pages too, where crypto.randomUUID does not exist.
-      globalThis.crypto.getRandomValues(bytes);
-    }
-    let hex = '';
-    for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-    return `buy-${hex}`;
   }
 
   // ------------------------------------------------------------------ connection
@@ -373,10 +261,10 @@ export class AisleClient extends Emitter<AisleClientEvents> {
       const token = typeof source === 'function' ? await source() : source;
       if (stale()) return;
       // The first frame fixes the encoding of pushes: auth or ping, both in this client's encoding.
-      const authed = token ? this.request({ type: 'auth', token }, 'authed', { handshake: true }) : Promise.resolve(null);
+      const authed = token ? this.requests.request({ type: 'auth', token }, 'authed', { handshake: true }) : Promise.resolve(null);
       const sent = Date.now();
       // Together: a refused token fails the handshake at once, without waiting for the pong.
-      const [identity, pong] = await Promise.all([authed, this.request({ type: 'ping' }, 'pong', { handshake: true })]);
+      const [identity, pong] = await Promise.all([authed, this.requests.request({ type: 'ping' }, 'pong', { handshake: true })]);
       this.clockOffsetMs = pong.now - (sent + Date.now()) / 2;
       if (stale()) return;
       this.identity = identity && { userId: identity.userId, role: identity.role };
@@ -396,16 +284,15 @@ export class AisleClient extends Emitter<AisleClientEvents> {
       this.resyncing.clear();
       // Views still waiting for their first snapshot get it from their own subscribe, resent below.
       for (const view of this.views.values()) if (view.loaded) view.resync({ reason: 'reconnect' });
+      this.rooms.rejoin((error: unknown) => this.emit('error', asAisleError(error)));
       for (const eventId of this.watched) {
-        this.request({ type: 'watch', eventId }, 'stats').then(
+        this.requests.request({ type: 'watch', eventId }, 'stats').then(
           (stats) => this.emit('stats', stats),
           (error: unknown) => this.emit('error', asAisleError(error)),
         );
       }
     }
-    for (const [rid, pending] of this.pending) {
-      if (pending.sentOn === null) this.send(rid, pending);
-    }
+    this.requests.flush();
     this.emit('open', { reconnected });
   }
 
@@ -413,19 +300,7 @@ export class AisleClient extends Emitter<AisleClientEvents> {
     if (generation !== this.generation || this.state === 'closed') return;
     this.socket = null;
     this.handshakeDone = false;
-    for (const [rid, pending] of this.pending) {
-      if (pending.sentOn === null) continue; // queued, never sent: send it on the next socket
-      if (pending.resend && !pending.handshake) {
-        pending.sentOn = null;
-        continue;
-      }
-      this.pending.delete(rid);
-      clearTimeout(pending.timer);
-      // The server may or may not have applied it (a hold may exist; it expires on its own).
-      pending.reject(
-        new AisleError('unavailable', `the connection was lost before the reply to ${pending.frame.type}`, { maybeApplied: true }),
-      );
-    }
+    this.requests.connectionLost();
     for (const view of this.views.values()) view.current = false;
     const reconnecting = this.backoff !== null;
     this.emit('close', { code: event.code, reason: event.reason, reconnecting });
@@ -449,8 +324,8 @@ export class AisleClient extends Emitter<AisleClientEvents> {
     this.resyncing.add(eventId);
     // Unsubscribe first: the new subscription then starts exactly after the snapshot's seq, and the
     // diffs already in flight are ignored by the stale view.
-    void this.request({ type: 'unsubscribe', eventId }, 'unsubscribed').catch(() => undefined);
-    this.request({ type: 'subscribe', eventId }, 'snapshot').then(
+    void this.requests.request({ type: 'unsubscribe', eventId }, 'unsubscribed').catch(() => undefined);
+    this.requests.request(this.snapshots.request(eventId), 'snapshot').then((reply) => this.snapshots.read(reply)).then(
       (snapshot) => {
         this.resyncing.delete(eventId);
         if (this.views.get(eventId) === view) view.applySnapshot(snapshot);
@@ -472,12 +347,7 @@ export class AisleClient extends Emitter<AisleClientEvents> {
       this.emit('error', asAisleError(error));
       return;
     }
-    const rid = (message as { rid?: Rid }).rid;
-    const pending = rid === undefined ? undefined : this.pending.get(rid);
-    if (pending && rid !== undefined) {
-      this.settle(rid, pending, message);
-      return;
-    }
+    if (this.requests.settle(message) || this.rooms.push(message)) return;
     switch (message.type) {
       case 'diff':
         this.views.get(message.eventId)?.applyDiff(message as DiffMessage);
@@ -496,30 +366,6 @@ export class AisleClient extends Emitter<AisleClientEvents> {
     }
   }
 
-  private settle(rid: Rid, pending: Pending, message: ServerMessage): void {
-    if (message.type === 'error' && message.code === 'moved' && pending.movedRetries < MOVED_RETRIES) {
-      // Ownership moved: nothing was applied, and the next attempt reaches the new owner. The request keeps
-      // its rid and its deadline; it goes out again after a short pause (or on the next socket).
-      pending.movedRetries++;
-      pending.sentOn = null;
-      setTimeout(() => {
-        if (this.pending.get(rid) === pending && pending.sentOn === null && this.handshakeDone) this.send(rid, pending);
-      }, MOVED_PAUSE_MS * pending.movedRetries);
-      return;
-    }
-    this.pending.delete(rid);
-    clearTimeout(pending.timer);
-    if (message.type === 'error') {
-      pending.reject(toError(message));
-      return;
-    }
-    if (message.type !== pending.expect) {
-      pending.reject(new AisleError('internal', `expected ${pending.expect}, got ${message.type}`));
-      return;
-    }
-    if (message.type === 'stats') this.emit('stats', message);
-    pending.resolve(message);
-  }
 }
 
 /** Decodes a frame: binary frames are MessagePack, text frames JSON. */
@@ -528,20 +374,4 @@ function decodeFrame(data: unknown): unknown {
   if (data instanceof ArrayBuffer) return msgpackCodec.decode(new Uint8Array(data));
   if (ArrayBuffer.isView(data)) return msgpackCodec.decode(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   throw new AisleError('bad_request', 'a frame of unknown kind');
-}
-
-function toError(message: ErrorMessage): AisleError {
-  const code: ErrorCode = isErrorCode(message.code) ? message.code : 'internal';
-  const { type: _type, rid: _rid, code: _code, message: text, ...details } = message;
-  return new AisleError(code, text, details);
-}
-
-function asAisleError(error: unknown): AisleError {
-  return error instanceof AisleError ? error : new AisleError('internal', String(error));
-}
-
-function stripUndefined<T extends Record<string, unknown>>(frame: T): T {
-  const copy = { ...frame };
-  for (const key of Object.keys(copy)) if (copy[key] === undefined) delete copy[key];
-  return copy;
 }

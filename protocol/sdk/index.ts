@@ -9,9 +9,14 @@ export type { Hold, HoldExpired, HoldExpiring, Timers } from './hold-book';
 export { DEFAULT_BACKOFF, backoffDelay } from './backoff';
 export type { BackoffOptions } from './backoff';
 export type { SocketConstructor, SocketLike } from './socket';
+export { SnapshotReader, streamInflater } from './snapshot-reader';
+export type { SnapshotOptions } from './snapshot-reader';
+export { WaitingRooms } from './waiting-rooms';
+export type { WaitingRoomEvents } from './waiting-rooms';
+export type { InflateRaw } from '../packed-snapshot';
 export { AisleError, ERROR_CODES, isErrorCode } from '../error-codes';
 export type { ErrorCode } from '../error-codes';
-export { SEAT_STATUS } from '../server-messages';
+export { SEAT_STATUS } from '../seat-status';
 export type {
   AreaCounts,
   DiffMessage,
@@ -20,7 +25,17 @@ export type {
   ReleasedMessage,
   SalesStats,
   SeatStatusCode,
+  PackedSnapshotMessage,
   SnapshotMessage,
+  SnapshotPacking,
   StatsMessage,
 } from '../server-messages';
 export type { Encoding } from '../codec';
+export { compactMapUrl, loadCompactMap, loadMap } from './map-loader';
+export type { MapLoadOptions } from './map-loader';
+export { loadMyOrders } from './my-orders';
+export type { MyOrdersOptions } from './my-orders';
+export type { OrderReply, TicketView } from '../ticket-replies';
+export { compactMap, expandCompactMap, forEachCompactSeat } from '../map-body';
+export type { CompactMapBody, MapBody, MapRun, MapSeat } from '../map-body';
+export { SeatLayout } from '../map-layout';

@@ -2,7 +2,7 @@
 // follow (a gap in `seq`, or a new `epoch` after an owner change) makes the view ask for a fresh snapshot
 // instead of drifting; until it arrives the view keeps showing the last known state and says it is stale.
 import type { AreaCounts, DiffMessage, SeatStatusCode, SnapshotMessage } from '../server-messages';
-import { SEAT_STATUS } from '../server-messages';
+import { SEAT_STATUS } from '../seat-status';
 import { Emitter } from './emitter';
 
 /** Seat counts by status. */

@@ -12,6 +12,8 @@ export interface BestRequest {
 /** Options of every hold: add to an existing hold of the same user instead of starting one. */
 export interface HoldRequestOptions {
   holdId?: string;
+  /** The request's name (1–64 characters); made by the client when not given. Same key: same hold. */
+  holdKey?: string;
 }
 
 /** What to release; nothing named releases the whole hold. */

@@ -1,13 +1,12 @@
 // Finds or activates the actor of an event. Activation first claims a new ownership epoch in Postgres
 // (fencing any commit of a previous owner), then loads the event as it is after that claim, so no
 // order committed by a predecessor can be missing from the new actor's state.
+import type { RoomChange } from '../domain';
 import type { HoldSnapshot } from '../domain/types';
-import { errorCode } from '../store/sql-client';
+import { UnknownEventError } from '../store/event-store';
 import type { ActorDeps } from './event-actor';
 import { EventActor } from './event-actor';
-
-/** Postgres foreign_key_violation: the claim named an event that does not exist. */
-const FOREIGN_KEY_VIOLATION = '23503';
+import { MissingEvents } from './missing-events';
 
 /** What decides whether and how this node may activate an event (leases, replicated holds). */
 export interface ActivationPolicy {
@@ -17,6 +16,8 @@ export interface ActivationPolicy {
   abandon(eventId: string): Promise<void>;
   /** After the epoch is claimed: the holds to restore, or null if a newer epoch exists (we are fenced). */
   restoreHolds(eventId: string, epoch: number): Promise<HoldSnapshot[] | null>;
+  /** After the epoch is claimed: the waiting room's replicated changes, or null if a newer epoch exists. None: not replicated. */
+  restoreQueue?(eventId: string, epoch: number): Promise<RoomChange[] | null>;
   /** The actor runs (e.g. give it its lease's trust, announce the new epoch). */
   activated?(actor: EventActor): void;
 }
@@ -41,6 +42,7 @@ export class NotOwnerError extends Error {
 export class ActorRegistry {
   private readonly active = new Map<string, EventActor>();
   private readonly activating = new Map<string, Promise<EventActor | null>>();
+  private readonly missing = new MissingEvents();
 
   constructor(
     private readonly deps: ActorDeps,
@@ -90,13 +92,19 @@ export class ActorRegistry {
   }
 
   private async activate(eventId: string): Promise<EventActor | null> {
+    // An unknown id must cost no lease, no epoch claim and no memory that stays: read first.
+    if (this.missing.has(eventId, this.deps.clock.now())) return null;
+    if (!(await this.deps.store.eventExists(eventId))) {
+      this.missing.add(eventId, this.deps.clock.now());
+      return null;
+    }
     if (!(await this.policy.acquire(eventId))) throw new NotOwnerError(eventId);
     try {
       let epoch: number;
       try {
         epoch = await this.deps.store.claimOwnership(eventId, this.deps.nodeId);
       } catch (error) {
-        if (errorCode(error) === FOREIGN_KEY_VIOLATION) {
+        if (error instanceof UnknownEventError) {
           await this.policy.abandon(eventId);
           return null;
         }
@@ -107,12 +115,22 @@ export class ActorRegistry {
         await this.policy.abandon(eventId);
         return null;
       }
-      const holds = await this.policy.restoreHolds(eventId, epoch);
-      if (holds === null) throw new NotOwnerError(eventId);
+      const journaled = await this.policy.restoreHolds(eventId, epoch);
+      if (journaled === null) throw new NotOwnerError(eventId);
+      const queueChanges = this.policy.restoreQueue ? await this.policy.restoreQueue(eventId, epoch) : [];
+      if (queueChanges === null) throw new NotOwnerError(eventId);
+      // An expired hold whose delete was lost with its owner must not take places before live ones.
+      const now = this.deps.clock.now();
+      const unexpired = journaled.filter((hold) => hold.expiresAt > now);
+      // Nor may a bought hold whose delete was lost: the restore drops those of live orders itself,
+      // but one whose order was cancelled since shows only in the store (no commit or cancel for the
+      // event can happen between the epoch claim above and this read but ours).
+      const bought = unexpired.length === 0 ? new Set<string>() : await this.deps.store.boughtHolds(eventId, unexpired.map((hold) => hold.holdId));
+      const holds = unexpired.filter((hold) => !bought.has(hold.holdId));
       // Loading a large event can take a good part of the lease: take it again (a renewal) so the
       // actor starts with a full lease, not what is left of the one taken before loading.
       if (!(await this.policy.acquire(eventId))) throw new NotOwnerError(eventId);
-      const actor = new EventActor({ ...restore, holds }, epoch, this.deps);
+      const actor = new EventActor({ ...restore, holds, queueChanges }, epoch, this.deps);
       this.active.set(eventId, actor);
       this.policy.activated?.(actor);
       return actor;

@@ -11,6 +11,26 @@ export interface Clock {
   now(): number;
   /** Runs `fn` once after `delayMs` (clamped at 0). */
   setTimer(delayMs: number, fn: () => void): TimerHandle;
+  /** Runs `fn` after the current I/O turn (absent: setImmediate); a simulation orders these itself. */
+  defer?(fn: () => void): void;
+  /** Milliseconds for measuring durations (absent: performance.now). */
+  elapsed?(): number;
+}
+
+/** Runs `fn` after this I/O turn, through the clock when it schedules such turns itself. */
+export function deferOn(clock: Clock, fn: () => void): void {
+  if (clock.defer) clock.defer(fn);
+  else setImmediate(fn);
+}
+
+/** A duration-measuring reading of the clock (performance.now unless the clock says otherwise). */
+export function elapsedOn(clock: Clock): number {
+  return clock.elapsed ? clock.elapsed() : performance.now();
+}
+
+/** Resolves after `ms` on `clock`. */
+export function sleepOn(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimer(ms, resolve));
 }
 
 /** The real clock: Date.now and setTimeout. */

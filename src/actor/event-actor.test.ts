@@ -4,10 +4,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database';
 import type { TestDatabase } from '../../test/support/database';
 import { expandDefinition } from '../domain';
+import { LocalHoldJournal } from '../cluster/local-hold-journal';
+import type { HoldJournal } from './hold-journal';
 import type { EventStore } from '../store/event-store';
 import { StoreUnavailableError } from '../store/event-store';
 import { openStore } from '../store/open-store';
-import { ActorRegistry } from './actor-registry';
+import { ActorRegistry, type ActivationPolicy } from './actor-registry';
 import { ManualClock } from './clock';
 import type { ActorDeps } from './event-actor';
 import { EventActor } from './event-actor';
@@ -166,7 +168,29 @@ describe('EventActor', () => {
       expect((await store.getOrder(o.value.orderId))?.status).toBe('confirmed');
     }
     const stats = actor.stats();
-    expect(stats.ok && stats.value).toMatchObject({ sold: 10, held: 0, revenue: 1000, ordersLastMinute: 5, seatsSoldLastMinute: 10 });
+    expect(stats.ok && stats.value).toMatchObject({
+      sold: 10, held: 0, revenue: 1000, ordersLastMinute: 5, seatsSoldLastMinute: 10, revenueLastMinute: 1000,
+    });
+  });
+
+  it('a new owner starts the last minute from the orders in Postgres: the figures survive a failover', async () => {
+    const actor = await givenActor();
+    for (let i = 0; i < 3; i++) {
+      const held = await actor.hold(`u${i}`, { kind: 'seats', seats: [`s-1-${i + 1}`] });
+      if (!held.ok) throw new Error(held.error.message);
+      expect((await actor.buy(`u${i}`, held.value.holdId)).ok).toBe(true);
+      clock.advance(20_000);
+    }
+    // 60 s after the first order, 40 s after the second: two are in the last minute.
+    const before = actor.stats();
+    expect(before.ok && before.value).toMatchObject({ revenue: 300, ordersLastMinute: 2, seatsSoldLastMinute: 2, revenueLastMinute: 200 });
+    const restore = await store.loadEvent(actor.eventId);
+    const successor = new EventActor(restore!, actor.epoch + 1, deps());
+    const after = successor.stats();
+    expect(after.ok && after.value).toMatchObject({ revenue: 300, ordersLastMinute: 2, seatsSoldLastMinute: 2, revenueLastMinute: 200 });
+    clock.advance(21_000);
+    const later = successor.stats();
+    expect(later.ok && later.value).toMatchObject({ ordersLastMinute: 1, revenueLastMinute: 100 });
   });
 
   it('answers a repeated idempotency key with the same order, and another hold with conflict', async () => {
@@ -195,7 +219,8 @@ describe('EventActor', () => {
     expect(orders.every((o) => o.order.ok)).toBe(true);
     // Once answered, a purchase is found again in Postgres by its key: nothing stays behind in the actor
     // (the soak grew ~12 MB a minute at 100 orders a second while it did).
-    expect((actor as unknown as { idempotency: Map<string, unknown> }).idempotency.size).toBe(0);
+    const purchases = (actor as unknown as { purchases: { idempotency: Map<string, unknown> } }).purchases;
+    expect(purchases.idempotency.size).toBe(0);
     expect(await actor.buy('u1', orders[0].holdId, 'm1')).toEqual(orders[0].order);
     const other = await actor.hold('u1', { kind: 'area', areaId: 'ga', count: 1 });
     if (!other.ok) throw new Error('hold failed');
@@ -275,5 +300,41 @@ describe('EventActor', () => {
     const restored = await store.loadEvent(actor.eventId);
     expect(restored?.blocked.sort()).toEqual([18, 19]);
     expect(restored?.orders).toEqual([]);
+  });
+
+  it('a new owner does not bring back a bought hold whose journal delete was lost, after its order was cancelled', async () => {
+    const shared = new LocalHoldJournal();
+    let lost = false;
+    // The owner's journal link dies after the hold is written: the delete that buying it makes never arrives.
+    const journal: HoldJournal = {
+      claim: (eventId, epoch) => shared.claim(eventId, epoch),
+      write: (eventId, epoch, changes) => (lost ? Promise.reject(new Error('journal unreachable')) : shared.write(eventId, epoch, changes)),
+    };
+    const policy: ActivationPolicy = {
+      acquire: async () => true,
+      abandon: async () => undefined,
+      restoreHolds: async (eventId, epoch) => {
+        const claim = await shared.claim(eventId, epoch);
+        return claim.ok ? claim.holds : null;
+      },
+    };
+    const first = await givenActor();
+    first.stop({ code: 'moved', message: 'test' });
+    const owner = (await new ActorRegistry(deps({ journal, nodeId: 'a' }), policy).get(first.eventId))!;
+    const held = await owner.hold('u1', { kind: 'seats', seats: ['s-1-1'] });
+    if (!held.ok) throw new Error(held.error.message);
+    lost = true;
+    const order = await owner.buy('u1', held.value.holdId);
+    if (!order.ok) throw new Error(order.error.message);
+    expect(await owner.cancelOrder(order.value.orderId)).toEqual({ ok: true, value: { orderId: order.value.orderId } });
+    // The owner dies; its journal still lists the hold, and no live order names it any more.
+    const claimed = await shared.claim(owner.eventId, owner.epoch);
+    expect(claimed.ok && claimed.holds.map((h) => h.holdId)).toEqual([held.value.holdId]);
+
+    const successor = (await new ActorRegistry(deps({ journal: shared, nodeId: 'b' }), policy).get(owner.eventId))!;
+    expect(successor.epoch).toBeGreaterThan(owner.epoch);
+    expect(successor.holds('u1')).toEqual({ ok: true, value: [] });
+    expect(await successor.extend('u1', held.value.holdId)).toMatchObject({ ok: false, error: { code: 'hold_not_found' } });
+    expect((await successor.hold('u2', { kind: 'seats', seats: ['s-1-1'] })).ok).toBe(true);
   });
 });

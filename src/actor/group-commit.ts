@@ -1,9 +1,17 @@
 // Group commit: purchases of one event are collected and made durable in one transaction per batch.
 // A batch starts as soon as a transaction slot is free, so under light load an order waits for no
-// timer, and under heavy load orders pile up behind the transaction in flight and share the next one.
-import type { Clock } from './clock';
+// timer, and under heavy load orders pile up behind the transactions in flight and share the next
+// one; CommitPacer sizes batches and slots from the measured commit times.
+//
+// No guessed answers: a batch whose connection was lost mid-statement may have committed. It is
+// answered only after the store has ended that session and looked its orders up by id: stored ones
+// are `committed`; the others were provably not written and go on like any order that was never sent
+// (retried until their deadline, then `unavailable`, which therefore always means nothing was written).
+import { deferOn, elapsedOn, type Clock } from './clock';
+import { CommitPacer } from './commit-pacer';
 import type { CommitResult, NewOrder } from '../store/event-store';
-import { StoreUnavailableError } from '../store/event-store';
+import { StoreInDoubtError, StoreUnavailableError } from '../store/event-store';
+import type { SqlSession } from '../store/sql-client';
 
 /** How one order's commit ended. */
 export type CommitOutcome = 'committed' | 'unavailable' | 'fenced' | 'seat_taken' | 'duplicate_key' | 'internal';
@@ -11,12 +19,13 @@ export type CommitOutcome = 'committed' | 'unavailable' | 'fenced' | 'seat_taken
 /** What the committer needs from the store. */
 export interface CommitPort {
   commitOrders(orders: NewOrder[]): Promise<CommitResult>;
-  /** Of these order ids, the ones that are durably stored (resolves doubt after a lost connection). */
-  committedAmong(orderIds: string[]): Promise<Set<string>>;
+  /** Of these order ids, the stored ones; with `lost`, only after that server session has ended. */
+  storedAmong(orderIds: string[], lost?: SqlSession): Promise<Set<string>>;
 }
 
 /** Sizing and patience of one committer. */
 export interface GroupCommitOptions {
+  /** Upper bounds; the pacer picks what is used below them. */
   maxBatch: number;
   maxInFlight: number;
   /** How long an order may wait through database outages before it fails with `unavailable`. */
@@ -24,13 +33,13 @@ export interface GroupCommitOptions {
   clock: Clock;
   onBatch?: (size: number, ms: number) => void;
   onError?: (error: unknown) => void;
+  /** A batch of `size` orders was refused by the epoch check. */
+  onFenced?: (size: number) => void;
 }
 
 interface Pending {
   order: NewOrder;
   deadline: number;
-  /** Set once a transaction carrying this order failed in a way that may have committed it. */
-  inDoubt: boolean;
   resolve: (outcome: CommitOutcome) => void;
 }
 
@@ -44,47 +53,65 @@ export class GroupCommitter {
   private scheduled = false;
   private failures = 0;
   private retryTimer: { cancel(): void } | null = null;
-  private closed = false;
+  /** Set by close: what queued orders are answered; in-doubt ones are still looked up first. */
+  private closedWith: CommitOutcome | null = null;
+  /** Batches whose commit may or may not have happened, with the session that ran it. */
+  private readonly doubts: { batch: Pending[]; session: SqlSession }[] = [];
+  private resolving = false;
+  private readonly pacer: CommitPacer;
 
   constructor(
     private readonly port: CommitPort,
     private readonly options: GroupCommitOptions,
-  ) {}
+  ) {
+    this.pacer = new CommitPacer(options.maxBatch, options.maxInFlight);
+  }
 
-  /** Orders waiting or being committed. */
+  /** Orders waiting, being committed, or in doubt. */
   get depth(): number {
-    return this.queue.length + this.inFlight;
+    let doubtful = 0;
+    for (const doubt of this.doubts) doubtful += doubt.batch.length;
+    return this.queue.length + this.inFlight + doubtful;
+  }
+
+  /** The batch size and transactions in flight the pacer allows now (metrics, tests). */
+  get limits(): { batch: number; inFlight: number } {
+    return { batch: this.pacer.batchLimit, inFlight: this.pacer.inFlightLimit };
   }
 
   /** Queues an order; resolves when it is durable or has definitely failed. */
   submit(order: NewOrder): Promise<CommitOutcome> {
-    if (this.closed) return Promise.resolve('fenced');
+    if (this.closedWith) return Promise.resolve(this.closedWith);
     return new Promise((resolve) => {
-      this.queue.push({ order, deadline: this.options.clock.now() + this.options.retryForMs, inDoubt: false, resolve });
+      this.queue.push({ order, deadline: this.options.clock.now() + this.options.retryForMs, resolve });
       this.schedule();
     });
   }
 
-  /** Fails everything still queued (ownership lost); transactions in flight finish on their own. */
+  /**
+   * Fails everything still queued with `outcome` (ownership lost); transactions in flight finish on
+   * their own, and batches in doubt are looked up before they are answered.
+   */
   close(outcome: CommitOutcome): void {
-    this.closed = true;
+    this.closedWith = outcome;
     this.retryTimer?.cancel();
+    this.retryTimer = null;
     for (const p of this.queue.splice(0)) p.resolve(outcome);
   }
 
   private schedule(): void {
-    if (this.scheduled || this.retryTimer) return;
+    if (this.scheduled || this.retryTimer || this.closedWith) return;
     this.scheduled = true;
     // setImmediate: let every frame that arrived in this I/O turn join the batch.
-    setImmediate(() => {
+    deferOn(this.options.clock, () => {
       this.scheduled = false;
       this.pump();
     });
   }
 
   private pump(): void {
-    while (this.queue.length > 0 && this.inFlight < this.options.maxInFlight && !this.retryTimer) {
-      const batch = this.queue.splice(0, this.options.maxBatch);
+    while (this.queue.length > 0 && this.inFlight < this.pacer.inFlightLimit && !this.retryTimer && !this.closedWith) {
+      const batch = this.queue.splice(0, this.pacer.batchLimit);
       this.inFlight++;
       void this.run(batch).finally(() => {
         this.inFlight--;
@@ -94,56 +121,97 @@ export class GroupCommitter {
   }
 
   private async run(batch: Pending[]): Promise<void> {
-    const started = performance.now();
+    const started = elapsedOn(this.options.clock);
     let result: CommitResult;
     try {
       result = await this.port.commitOrders(batch.map((p) => p.order));
     } catch (error) {
+      if (error instanceof StoreInDoubtError) return this.doubt(batch, error.session);
       if (error instanceof StoreUnavailableError) return this.retryLater(batch);
       this.options.onError?.(error);
       for (const p of batch) p.resolve('internal');
       return;
     }
+    const ms = elapsedOn(this.options.clock) - started;
     this.failures = 0;
-    this.options.onBatch?.(batch.length, performance.now() - started);
+    this.pacer.committed(batch.length, ms, this.queue.length);
+    this.options.onBatch?.(batch.length, ms);
     if (result.ok) {
       for (const p of batch) p.resolve('committed');
       return;
     }
     if (result.reason === 'fenced') {
+      this.options.onFenced?.(batch.length);
       for (const p of batch) p.resolve('fenced');
       return;
     }
-    // A key conflict wrote nothing. Orders that were in doubt may be conflicting with themselves.
-    // A rejected order may be our own earlier attempt that did commit before a connection dropped.
+    // A key conflict wrote nothing: the named orders fail, the innocent rest goes again, first in line.
     const rejected = new Set(result.orderIds);
-    const suspects = batch.filter((p) => p.inDoubt || rejected.has(p.order.orderId)).map((p) => p.order.orderId);
-    const alreadyDone = await this.safeCommittedAmong(suspects);
     const retry: Pending[] = [];
     for (const p of batch) {
-      if (alreadyDone.has(p.order.orderId)) p.resolve('committed');
-      else if (rejected.has(p.order.orderId)) p.resolve(result.reason);
+      if (rejected.has(p.order.orderId)) p.resolve(result.reason);
       else retry.push(p);
     }
-    // The innocent rest of the batch goes again, first in line.
-    this.queue.unshift(...retry);
+    this.requeue(retry);
   }
 
-  private async safeCommittedAmong(orderIds: string[]): Promise<Set<string>> {
-    try {
-      return await this.port.committedAmong(orderIds);
-    } catch {
-      return new Set();
+  /** The batch's outcome is unknown: nothing about it is answered until the store has looked. */
+  private doubt(batch: Pending[], session: SqlSession): void {
+    this.doubts.push({ batch, session });
+    void this.resolveDoubts();
+  }
+
+  private async resolveDoubts(): Promise<void> {
+    if (this.resolving) return;
+    this.resolving = true;
+    let attempt = 0;
+    while (this.doubts.length > 0) {
+      const { batch, session } = this.doubts[0];
+      let stored: Set<string>;
+      try {
+        stored = await this.port.storedAmong(batch.map((p) => p.order.orderId), session);
+      } catch (error) {
+        // Cannot look now: keep waiting, however long; a guess could tell a buyer the wrong thing.
+        if (!(error instanceof StoreUnavailableError)) this.options.onError?.(error);
+        const delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)];
+        await new Promise<void>((resolve) => this.options.clock.setTimer(delay, resolve));
+        continue;
+      }
+      attempt = 0;
+      this.doubts.shift();
+      const notWritten: Pending[] = [];
+      for (const p of batch) {
+        if (stored.has(p.order.orderId)) p.resolve('committed');
+        else notWritten.push(p);
+      }
+      if (this.closedWith) for (const p of notWritten) p.resolve(this.closedWith);
+      else this.retryLater(notWritten);
     }
+    this.resolving = false;
   }
 
+  /** Puts orders back at the front of the queue, in their order. */
+  private requeue(pending: Pending[]): void {
+    if (pending.length === 0) return;
+    if (this.closedWith) {
+      for (const p of pending) p.resolve(this.closedWith);
+      return;
+    }
+    this.queue.unshift(...pending);
+    this.schedule();
+  }
+
+  /** Nothing of `batch` was written: answer those past their deadline, retry the rest after a pause. */
   private retryLater(batch: Pending[]): void {
     const now = this.options.clock.now();
     const keep: Pending[] = [];
     for (const p of batch) {
-      p.inDoubt = true;
       if (p.deadline <= now) p.resolve('unavailable');
       else keep.push(p);
+    }
+    if (this.closedWith) {
+      for (const p of keep) p.resolve(this.closedWith);
+      return;
     }
     this.queue.unshift(...keep);
     if (this.queue.length === 0 || this.retryTimer) return;

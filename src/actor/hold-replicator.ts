@@ -2,21 +2,23 @@
 // every change marked during one I/O turn goes out in one write, and a `barrier()` taken after a
 // command resolves once that command's changes are durable there (or definitely are not).
 import type { HoldSnapshot } from '../domain/types';
-import type { HoldChanges, HoldJournal } from '../cluster/hold-journal';
+import type { HoldChanges, HoldJournal } from './hold-journal';
+import { deferOn, systemClock, type Clock } from './clock';
 
 /**
  * Longest wait for one journal write: a stalled backend must not leave hold replies hanging. Past it
  * the changes are requeued (writes are idempotent upserts and deletes) and the waiters told
  * `unavailable`.
  */
-const WRITE_DEADLINE_MS = 2000;
+export const WRITE_DEADLINE_MS = 2000;
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+/** `work`, or a rejection once it took longer than `ms` on `clock`. */
+export function withDeadline<T>(work: Promise<T>, ms: number, clock: Clock): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`journal write took longer than ${ms} ms`)), ms);
+    const timer = clock.setTimer(ms, () => reject(new Error(`journal write took longer than ${ms} ms`)));
     work.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
+      (value) => (timer.cancel(), resolve(value)),
+      (error: unknown) => (timer.cancel(), reject(error)),
     );
   });
 }
@@ -41,6 +43,7 @@ export class HoldReplicator {
     private readonly eventId: string,
     private readonly epoch: number,
     private readonly onError: (error: unknown) => void,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Records the hold as it is now. */
@@ -86,7 +89,7 @@ export class HoldReplicator {
     if (this.scheduled || this.writing) return;
     this.scheduled = true;
     // setImmediate: every command decided in this I/O turn joins the write.
-    setImmediate(() => {
+    deferOn(this.clock, () => {
       this.scheduled = false;
       void this.flush();
     });
@@ -105,7 +108,7 @@ export class HoldReplicator {
     this.writing = true;
     let outcome: ReplicationOutcome;
     try {
-      outcome = (await withDeadline(this.journal.write(this.eventId, this.epoch, changes), WRITE_DEADLINE_MS)) ? 'ok' : 'fenced';
+      outcome = (await withDeadline(this.journal.write(this.eventId, this.epoch, changes), WRITE_DEADLINE_MS, this.clock)) ? 'ok' : 'fenced';
     } catch (error) {
       this.onError(error);
       outcome = 'unavailable';

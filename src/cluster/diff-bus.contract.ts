@@ -118,6 +118,25 @@ export function diffBusContract(createHarness: () => Promise<DiffBusHarness>): v
       for (const list of received) expect(list).toEqual([['user-1', event, 'hold-1'], ['user-2', event, 'hold-2']]);
     });
 
+    it('delivers every waiting-room push to every node, in order', async () => {
+      const buses = [await open(), await open()];
+      const received = buses.map((bus) => {
+        const list: [string, unknown][] = [];
+        bus.onQueue((userId, message) => list.push([userId, message]));
+        return list;
+      });
+      const event = eventId();
+      buses[0].publishQueue('user-1', { type: 'queue', eventId: event, position: 3, ahead: 2, etaSeconds: 9 });
+      buses[0].publishQueue('user-1', { type: 'admitted', eventId: event, expiresAt: 1234 });
+      await waitUntil('both pushes on every node', () => received.every((list) => list.length === 2));
+      for (const list of received) {
+        expect(list).toEqual([
+          ['user-1', { type: 'queue', eventId: event, position: 3, ahead: 2, etaSeconds: 9 }],
+          ['user-1', { type: 'admitted', eventId: event, expiresAt: 1234 }],
+        ]);
+      }
+    });
+
     it('delivers nothing more after close', async () => {
       const [publisher, viewer, witness] = [await open(), await open(), await open()];
       const event = eventId();

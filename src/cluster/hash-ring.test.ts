@@ -14,6 +14,13 @@ describe('murmur3', () => {
     expect(murmur3('hello')).toBe(0x248bfa47);
     expect(murmur3('The quick brown fox jumps over the lazy dog')).toBe(0x2e4ff723);
   });
+
+  it('hashes the UTF-8 bytes of keys that are not ASCII, and of long keys, as the reference does', () => {
+    expect(murmur3('événement-漢字-😀')).toBe(0xb0c83ae6);
+    expect(murmur3('x'.repeat(300))).toBe(0xbbd3159d);
+    // The ASCII path reuses a buffer: a shorter key after a longer one is not mixed with its bytes.
+    expect(murmur3('hello')).toBe(0x248bfa47);
+  });
 });
 
 describe('HashRing', () => {

@@ -6,11 +6,27 @@
 export const DEFAULT_VNODES = 160;
 
 const utf8 = new TextEncoder();
+/** Reused for ASCII keys (event ids, vnode names: nearly all of them), whose UTF-8 bytes are their char codes. */
+const ascii = new Uint8Array(256);
+
+/** The UTF-8 bytes of `text` (for ASCII, in the first `text.length` bytes of a reused buffer). */
+function utf8Bytes(text: string): Uint8Array {
+  if (text.length <= ascii.length) {
+    let i = 0;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) break;
+      ascii[i] = c;
+    }
+    if (i === text.length) return ascii;
+  }
+  return utf8.encode(text);
+}
 
 /** MurmurHash3 (x86, 32-bit) of `text`'s UTF-8 bytes: stable across processes and platforms. */
 export function murmur3(text: string, seed = 0): number {
-  const bytes = utf8.encode(text);
-  const length = bytes.length;
+  const bytes = utf8Bytes(text);
+  const length = bytes === ascii ? text.length : bytes.length;
   const blocks = length & ~3;
   let h = seed >>> 0;
   for (let i = 0; i < blocks; i += 4) {

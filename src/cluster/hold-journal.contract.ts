@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { HoldSnapshot } from '../domain/types';
 import { randomEventId as eventId, twoNodes } from './cluster-test-support';
 import type { NodesHarness } from './cluster-test-support';
-import type { HoldJournal } from './hold-journal';
+import type { HoldJournal } from '../actor/hold-journal';
 
 /** What the contract needs from an implementation's test file: the journal as several nodes see it. */
 export type HoldJournalHarness = NodesHarness<HoldJournal>;

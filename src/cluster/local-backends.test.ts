@@ -9,6 +9,8 @@ import { LocalDiffBus, LocalDiffHub } from './local-diff-bus';
 import { LocalHoldJournal } from './local-hold-journal';
 import { LocalLeaseStore } from './local-lease-store';
 import { LocalMemberGroup, LocalMembership } from './local-membership';
+import { LocalQueueJournal } from './local-queue-journal';
+import { queueJournalContract } from './queue-journal.contract';
 import type { Membership } from './membership';
 import { membershipContract } from './membership.contract';
 
@@ -27,7 +29,8 @@ describe('local cluster backends', () => {
         await Promise.all(made.map((membership) => membership.leave()));
       },
     };
-  });
+    // Every member lives in this one process: none can fail while the others go on.
+  }, { membersFailAlone: false });
 
   leaseStoreContract(async () => {
     const store = new LocalLeaseStore();
@@ -36,6 +39,11 @@ describe('local cluster backends', () => {
 
   holdJournalContract(async () => {
     const journal = new LocalHoldJournal();
+    return { node: () => journal, dispose: async () => undefined };
+  });
+
+  queueJournalContract(async () => {
+    const journal = new LocalQueueJournal();
     return { node: () => journal, dispose: async () => undefined };
   });
 

@@ -1,7 +1,8 @@
 // Fan-out without Redis: buses attached to one LocalDiffHub deliver to each other in process, each
 // message on its own microtask (never inside the publisher's call, in publish order).
+import type { QueuePush } from '../../protocol';
 import type { DiffPush } from '../actor/event-service';
-import type { DiffBus, DiffHandler, ExpiryHandler } from './diff-bus';
+import type { DiffBus, DiffHandler, ExpiryHandler, QueuePushHandler } from './diff-bus';
 
 /** Connects the LocalDiffBuses of one in-process cluster. */
 export class LocalDiffHub {
@@ -28,6 +29,7 @@ export class LocalDiffBus implements DiffBus {
   private readonly subscribed = new Set<string>();
   private diffHandler: DiffHandler | null = null;
   private expiryHandler: ExpiryHandler | null = null;
+  private queueHandler: QueuePushHandler | null = null;
 
   /** @param hub the in-process cluster to publish to (default: a new one, this bus alone). */
   constructor(private readonly hub: LocalDiffHub = new LocalDiffHub(), private readonly onError: (error: unknown) => void = () => undefined) {
@@ -40,6 +42,10 @@ export class LocalDiffBus implements DiffBus {
 
   publishExpired(userId: string, eventId: string, holdId: string): void {
     for (const bus of this.hub.members()) bus.deliverExpired(userId, eventId, holdId);
+  }
+
+  publishQueue(userId: string, message: QueuePush): void {
+    for (const bus of this.hub.members()) bus.deliverQueue(userId, message);
   }
 
   async subscribe(eventId: string): Promise<void> {
@@ -58,6 +64,10 @@ export class LocalDiffBus implements DiffBus {
     this.expiryHandler = handler;
   }
 
+  onQueue(handler: QueuePushHandler): void {
+    this.queueHandler = handler;
+  }
+
   async close(): Promise<void> {
     this.hub.detach(this);
     this.subscribed.clear();
@@ -74,6 +84,11 @@ export class LocalDiffBus implements DiffBus {
   /** Queues an expiry for this bus's handler. */
   deliverExpired(userId: string, eventId: string, holdId: string): void {
     queueMicrotask(() => this.guard(() => this.expiryHandler?.(userId, eventId, holdId)));
+  }
+
+  /** Queues a waiting-room push for this bus's handler. */
+  deliverQueue(userId: string, message: QueuePush): void {
+    queueMicrotask(() => this.guard(() => this.queueHandler?.(userId, message)));
   }
 
   private guard(deliver: () => void): void {

@@ -2,7 +2,7 @@
 // journal-write.lua (equal claims allowed, a lower one refused; writes only with the current epoch).
 // In single-node mode nothing survives a restart anyway; this keeps the actor's code path the same.
 import type { HoldSnapshot } from '../domain/types';
-import type { HoldChanges, HoldJournal } from './hold-journal';
+import type { HoldChanges, HoldJournal } from '../actor/hold-journal';
 
 /** An in-memory HoldJournal; share one instance between the nodes of an in-process cluster. */
 export class LocalHoldJournal implements HoldJournal {

@@ -3,12 +3,14 @@
 // expire (self-fencing); when the ring moves an event elsewhere, the owner hands it off.
 import type { Logger } from 'pino';
 import type { ActivationPolicy, ActorRegistry } from '../actor/actor-registry';
-import type { Clock } from '../actor/clock';
+import { sleepOn, type Clock, type TimerHandle } from '../actor/clock';
 import type { EventActor } from '../actor/event-actor';
+import type { RoomChange } from '../domain';
 import type { HoldSnapshot } from '../domain/types';
 import type { EventStore } from '../store/event-store';
 import { HashRing } from './hash-ring';
-import type { HoldJournal } from './hold-journal';
+import type { HoldJournal } from '../actor/hold-journal';
+import type { QueueJournal } from '../actor/queue-journal';
 import type { LeaseStore } from './lease-store';
 import type { Member, Membership } from './membership';
 
@@ -27,7 +29,7 @@ export interface LeaseTiming {
   acquireWaitMs: number;
 }
 
-/** Defaults: a dead owner's events are served again within ~3 s plus activation (issue: ≤ 5 s). */
+/** Defaults: a dead owner's events are served again within ~3 s plus activation (the target: ≤ 5 s). */
 export const DEFAULT_LEASE_TIMING: LeaseTiming = { ttlMs: 3000, renewEveryMs: 1000, safetyMs: 500, acquireWaitMs: 5000 };
 
 /** Poll interval while waiting for a lease held elsewhere. */
@@ -39,7 +41,10 @@ export interface OwnershipDeps {
   membership: Membership;
   leases: LeaseStore;
   journal: HoldJournal | null;
+  /** Where waiting rooms are replicated; null: not replicated. */
+  queueJournal?: QueueJournal | null;
   store: EventStore;
+  /** Time and timers (renewal, lease waits, membership settling): the system clock, or a simulation's. */
   clock: Clock;
   log: Logger;
   timing?: Partial<LeaseTiming>;
@@ -54,20 +59,21 @@ export type LeaseOutcome = 'renewed' | 'failed' | 'recovered' | 'lost';
 export class OwnershipManager implements ActivationPolicy {
   private ring: HashRing;
   private members: Member[];
-  private readonly owners = new Map<string, Member | undefined>();
+  private memberById = new Map<string, Member>();
   private registry: ActorRegistry | null = null;
-  private renewTimer: NodeJS.Timeout | null = null;
+  private renewTimer: TimerHandle | null = null;
   private readonly timing: LeaseTiming;
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
   private readonly handingOff = new Set<string>();
   /** When the membership backend was last seen failing (epoch ms). */
   private lastUnhealthyAt = -Infinity;
-  private settleTimer: NodeJS.Timeout | null = null;
+  private settleTimer: TimerHandle | null = null;
 
   constructor(private readonly deps: OwnershipDeps) {
     this.timing = { ...DEFAULT_LEASE_TIMING, ...deps.timing };
     this.members = [deps.self];
+    this.memberById = new Map([[deps.self.nodeId, deps.self]]);
     this.ring = new HashRing([deps.self.nodeId]);
   }
 
@@ -78,27 +84,27 @@ export class OwnershipManager implements ActivationPolicy {
     this.unsubscribe = this.deps.membership.onChange((members) => this.applyMembers(members));
     const tick = (): void => {
       void this.renew().finally(() => {
-        if (!this.stopped) this.renewTimer = setTimeout(tick, this.timing.renewEveryMs);
+        if (!this.stopped) this.renewTimer = this.deps.clock.setTimer(this.timing.renewEveryMs, tick);
       });
     };
-    this.renewTimer = setTimeout(tick, this.timing.renewEveryMs);
+    this.renewTimer = this.deps.clock.setTimer(this.timing.renewEveryMs, tick);
   }
 
   /** Stops renewing (shutdown); leases run out or are released by `handOffAll`. */
   stop(): void {
     this.stopped = true;
     this.unsubscribe?.();
-    if (this.renewTimer) clearTimeout(this.renewTimer);
-    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.renewTimer?.cancel();
+    this.settleTimer?.cancel();
   }
 
-  /** The node the ring prefers for `eventId` (cached until the ring changes). */
+  /**
+   * The node the ring prefers for `eventId`. Not cached per id: a cache would grow with every id a
+   * client makes up; the lookup is a hash and a binary search over the ring, then a map lookup.
+   */
   preferredOwner(eventId: string): Member | undefined {
-    if (this.owners.has(eventId)) return this.owners.get(eventId);
     const nodeId = this.ring.ownerOf(eventId);
-    const member = this.members.find((m) => m.nodeId === nodeId);
-    this.owners.set(eventId, member);
-    return member;
+    return nodeId === undefined ? undefined : this.memberById.get(nodeId);
   }
 
   /** Whether this node is the ring's choice for `eventId`. */
@@ -128,7 +134,7 @@ export class OwnershipManager implements ActivationPolicy {
         return true;
       }
       if (this.deps.clock.now() >= deadline) return false;
-      await new Promise((r) => setTimeout(r, ACQUIRE_POLL_MS));
+      await sleepOn(this.deps.clock, ACQUIRE_POLL_MS);
     }
   }
 
@@ -141,6 +147,12 @@ export class OwnershipManager implements ActivationPolicy {
     if (!this.deps.journal) return [];
     const claimed = await this.deps.journal.claim(eventId, epoch);
     return claimed.ok ? claimed.holds : null;
+  }
+
+  async restoreQueue(eventId: string, epoch: number): Promise<RoomChange[] | null> {
+    if (!this.deps.queueJournal) return [];
+    const claimed = await this.deps.queueJournal.claim(eventId, epoch);
+    return claimed.ok ? claimed.changes : null;
   }
 
   /** A new actor trusts the lease it was activated under, and tells every viewer its new epoch. */
@@ -231,10 +243,10 @@ export class OwnershipManager implements ActivationPolicy {
       const missing = this.members.filter((old) => !list.some((m) => m.nodeId === old.nodeId));
       if (missing.length > 0) {
         list = [...list, ...missing];
-        this.settleTimer ??= setTimeout(() => {
+        this.settleTimer ??= this.deps.clock.setTimer(this.timing.ttlMs, () => {
           this.settleTimer = null;
           this.applyMembers(this.deps.membership.members());
-        }, this.timing.ttlMs);
+        });
       }
     }
     const sorted = [...list].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
@@ -243,7 +255,7 @@ export class OwnershipManager implements ActivationPolicy {
     if (same) return;
     this.members = sorted;
     this.ring = new HashRing(sorted.map((m) => m.nodeId));
-    this.owners.clear();
+    this.memberById = new Map(sorted.map((m) => [m.nodeId, m]));
     this.deps.log.info({ members: sorted.map((m) => m.nodeId) }, 'ring changed');
     for (const actor of this.registry?.all() ?? []) {
       if (!this.isPreferred(actor.eventId)) void this.handOff(actor);

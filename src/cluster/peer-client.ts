@@ -2,11 +2,11 @@
 // failure; requests are multiplexed by id and time out individually.
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import WebSocket from 'ws';
-import type { PeerOp, PeerReply } from './peer-protocol';
+import type { PeerArgs, PeerOp, PeerOutcome, PeerReply } from './peer-protocol';
 import { PEER_PATH, peerCredential } from './peer-protocol';
 
-/** How a forward ended: a reply, never sent (safe to retry anywhere), or sent and then lost. */
-export type PeerResult = { kind: 'reply'; outcome: unknown } | { kind: 'not_sent' } | { kind: 'lost' };
+/** How a forward of `Op` ended: a reply, never sent (safe to retry anywhere), or sent and then lost. */
+export type PeerResult<Op extends PeerOp = PeerOp> = { kind: 'reply'; outcome: PeerOutcome<Op> } | { kind: 'not_sent' } | { kind: 'lost' };
 
 interface Pending {
   resolve: (result: PeerResult) => void;
@@ -26,7 +26,7 @@ class PeerConnection {
     private readonly decoder: Decoder,
   ) {}
 
-  async call(id: number, op: PeerOp, eventId: string, args: unknown[], timeoutMs: number): Promise<PeerResult> {
+  async call<Op extends PeerOp>(id: number, op: Op, eventId: string, args: PeerArgs<Op>, timeoutMs: number): Promise<PeerResult<Op>> {
     const socket = this.socket?.readyState === WebSocket.OPEN ? this.socket : await this.open();
     if (!socket) return { kind: 'not_sent' };
     return new Promise((resolve) => {
@@ -34,7 +34,8 @@ class PeerConnection {
         this.pending.delete(id);
         resolve({ kind: 'lost' });
       }, timeoutMs);
-      this.pending.set(id, { resolve, timer });
+      // The owner answers the operation it was sent, so the reply's outcome is that operation's.
+      this.pending.set(id, { resolve: resolve as (result: PeerResult) => void, timer });
       socket.send(this.encoder.encode({ id, op, eventId, args }), (error) => {
         if (!error) return;
         clearTimeout(timer);
@@ -101,7 +102,7 @@ export class PeerClient {
   }
 
   /** Sends one operation to the peer at `url`. */
-  call(url: string, op: PeerOp, eventId: string, args: unknown[], timeoutMs: number): Promise<PeerResult> {
+  call<Op extends PeerOp>(url: string, op: Op, eventId: string, args: PeerArgs<Op>, timeoutMs: number): Promise<PeerResult<Op>> {
     let connection = this.connections.get(url);
     if (!connection) {
       connection = new PeerConnection(url, this.credential, this.encoder, this.decoder);

@@ -1,16 +1,15 @@
 // The internal endpoint other nodes forward to. It answers from this node's own actors only, never
 // forwarding again: a node that is not the owner answers `moved` and the sender re-routes.
 import { timingSafeEqual } from 'node:crypto';
-import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
+import type { TemplatedApp, WebSocket } from '../gateway/native-uws';
 import type { Logger } from 'pino';
 import { Decoder, Encoder } from '@msgpack/msgpack';
-import type { EventService, Outcome } from '../actor/event-service';
-import type { PeerReply, PeerRequest } from './peer-protocol';
-import { PEER_PATH, peerCredential } from './peer-protocol';
+import type { EventService } from '../actor/event-service';
+import type { PeerArgs, PeerOp, PeerReply, PeerRequest } from './peer-protocol';
+import { PEER_PATH, answerForwarded, isPeerOp, peerCredential } from './peer-protocol';
 
 /** Largest forwarded frame: a hold of 100 seats with ids is a few KB; a snapshot reply is bigger but outbound. */
 const MAX_PEER_FRAME = 1024 * 1024;
-const OPS = new Set(['hold', 'release', 'extend', 'buy', 'snapshot', 'stats', 'liveInfo', 'setSales', 'block', 'cancelOrder']);
 
 interface PeerSocket {
   closed: boolean;
@@ -44,29 +43,30 @@ export function registerPeerEndpoint(app: TemplatedApp, local: EventService, sec
       );
     },
     message: (ws, data) => {
-      let request: PeerRequest;
+      let decoded: unknown;
       try {
-        request = decoder.decode(new Uint8Array(data)) as PeerRequest;
+        decoded = decoder.decode(new Uint8Array(data));
       } catch {
         log.warn('undecodable peer frame');
         return;
       }
-      if (!OPS.has(request.op) || !Array.isArray(request.args) || typeof request.eventId !== 'string') {
-        reply(ws, { id: request.id, outcome: { ok: false, error: { code: 'bad_request', message: 'bad peer request' } } });
+      // Any value decodes (nil, a number, an array): only a well-formed request reaches the service.
+      const request = decoded as Partial<PeerRequest> | null;
+      if (typeof request !== 'object' || request === null || Array.isArray(request) || !Number.isSafeInteger(request.id)) {
+        log.warn('malformed peer frame');
         return;
       }
-      const method = local[request.op] as (eventId: string, ...args: unknown[]) => Promise<Outcome<unknown>>;
-      // MessagePack has no undefined: an omitted optional argument arrives as nil.
-      const args = request.args.map((arg) => (arg === null ? undefined : arg));
-      Promise.resolve()
-        .then(() => method.call(local, request.eventId, ...args))
-        .then(
-          (outcome) => reply(ws, { id: request.id, outcome }),
-          (error: unknown) => {
-            log.error({ err: error, op: request.op, eventId: request.eventId }, 'forwarded request failed');
-            reply(ws, { id: request.id, outcome: { ok: false, error: { code: 'internal', message: 'internal error' } } });
-          },
-        );
+      if (!isPeerOp(request.op) || !Array.isArray(request.args) || typeof request.eventId !== 'string') {
+        reply(ws, { id: request.id!, outcome: { ok: false, error: { code: 'bad_request', message: 'bad peer request' } } });
+        return;
+      }
+      const { id, op, eventId } = request as PeerRequest;
+      // MessagePack has no undefined: an omitted optional argument arrives as nil. The sender typed the
+      // arguments (PeerArgs); what arrives is trusted as far as the peer credential goes.
+      const args = (request.args as unknown[]).map((arg) => (arg === null ? undefined : arg)) as PeerArgs<PeerOp>;
+      void answerForwarded(local, op, eventId, args, (error) => log.error({ err: error, op, eventId }, 'forwarded request failed')).then(
+        (outcome) => reply(ws, { id, outcome }),
+      );
     },
     close: (ws) => {
       ws.getUserData().closed = true;

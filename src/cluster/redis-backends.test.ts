@@ -20,6 +20,8 @@ import { membershipContract } from './membership.contract';
 import { closeConnection, openClusterRedis } from './redis-connection';
 import { RedisDiffBus } from './redis-diff-bus';
 import { RedisHoldJournal } from './redis-hold-journal';
+import { RedisQueueJournal } from './redis-queue-journal';
+import { queueJournalContract } from './queue-journal.contract';
 import { RedisLeaseStore } from './redis-lease-store';
 import { RedisMembership } from './redis-membership';
 
@@ -73,7 +75,7 @@ describe('Redis cluster backends', () => {
         await Promise.all([...nodes.keys()].map((membership) => membership.leave().catch(() => undefined)));
       },
     };
-  });
+  }, { membersFailAlone: true });
 
   leaseStoreContract(async () => {
     const pool = [await connect(), await connect()];
@@ -85,6 +87,12 @@ describe('Redis cluster backends', () => {
     const pool = [await connect(), await connect()];
     let next = 0;
     return { node: () => new RedisHoldJournal(pool[next++ % pool.length], PREFIX), dispose: async () => undefined };
+  });
+
+  queueJournalContract(async () => {
+    const pool = [await connect(), await connect()];
+    let next = 0;
+    return { node: () => new RedisQueueJournal(pool[next++ % pool.length], PREFIX), dispose: async () => undefined };
   });
 
   diffBusContract(async () => ({

@@ -3,10 +3,10 @@
 // connection of its own (ioredis resubscribes it after a reconnect). Diffs published while the
 // subscriber is disconnected are lost: receivers see the gap in `seq` and resynchronise.
 import type { Redis } from 'ioredis';
-import { msgpackCodec } from '../../protocol';
+import { msgpackCodec, type QueuePush } from '../../protocol';
 import type { DiffPush } from '../actor/event-service';
 import { clusterCall } from './cluster-unavailable-error';
-import type { DiffBus, DiffHandler, ExpiryHandler } from './diff-bus';
+import type { DiffBus, DiffHandler, ExpiryHandler, QueuePushHandler } from './diff-bus';
 import { closeConnection, whenReady } from './redis-connection';
 import { DEFAULT_KEY_PREFIX, RedisKeys } from './redis-keys';
 
@@ -30,6 +30,7 @@ export class RedisDiffBus implements DiffBus {
   private readonly subscribed = new Set<string>();
   private diffHandler: DiffHandler | null = null;
   private expiryHandler: ExpiryHandler | null = null;
+  private queueHandler: QueuePushHandler | null = null;
   private expirySubscription: Promise<void> | null = null;
   private closed = false;
 
@@ -54,7 +55,7 @@ export class RedisDiffBus implements DiffBus {
   ready(): Promise<void> {
     this.expirySubscription ??= (async () => {
       await whenReady(this.subscriber, 'diff bus');
-      await clusterCall('subscribe expiries', () => this.subscriber.subscribe(this.keys.expiredChannel()));
+      await clusterCall('subscribe expiries', () => this.subscriber.subscribe(this.keys.expiredChannel(), this.keys.queueChannel()));
     })().catch((error: unknown) => {
       this.expirySubscription = null;
       throw error;
@@ -68,6 +69,10 @@ export class RedisDiffBus implements DiffBus {
 
   publishExpired(userId: string, eventId: string, holdId: string): void {
     this.publish(this.keys.expiredChannel(), msgpackCodec.encode([userId, eventId, holdId]));
+  }
+
+  publishQueue(userId: string, message: QueuePush): void {
+    this.publish(this.keys.queueChannel(), msgpackCodec.encode([userId, message]));
   }
 
   async subscribe(eventId: string): Promise<void> {
@@ -102,11 +107,16 @@ export class RedisDiffBus implements DiffBus {
     this.expiryHandler = handler;
   }
 
+  onQueue(handler: QueuePushHandler): void {
+    this.queueHandler = handler;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.subscribed.clear();
     this.diffHandler = null;
     this.expiryHandler = null;
+    this.queueHandler = null;
     await closeConnection(this.subscriber);
   }
 
@@ -119,6 +129,11 @@ export class RedisDiffBus implements DiffBus {
       if (channel === this.keys.expiredChannel()) {
         const [userId, eventId, holdId] = msgpackCodec.decode(message) as [string, string, string];
         this.expiryHandler?.(userId, eventId, holdId);
+        return;
+      }
+      if (channel === this.keys.queueChannel()) {
+        const [userId, push] = msgpackCodec.decode(message) as [string, QueuePush];
+        this.queueHandler?.(userId, push);
         return;
       }
       const eventId = this.keys.eventOfDiffChannel(channel);

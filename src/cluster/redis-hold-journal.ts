@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { msgpackCodec } from '../../protocol';
 import type { HoldSnapshot } from '../domain/types';
 import { clusterCall } from './cluster-unavailable-error';
-import type { HoldChanges, HoldJournal } from './hold-journal';
+import type { HoldChanges, HoldJournal } from '../actor/hold-journal';
 import { LuaScript } from './lua-script';
 import type { ScriptArg } from './lua-script';
 import { DEFAULT_KEY_PREFIX, RedisKeys } from './redis-keys';

@@ -38,6 +38,16 @@ export class RedisKeys {
     return `${this.prefix}journal-holds:${eventId}`;
   }
 
+  /** String: the epoch that last claimed `eventId`'s room journal (the waiting room's changes). */
+  queueJournalEpoch(eventId: string): string {
+    return `${this.prefix}queue-journal-epoch:${eventId}`;
+  }
+
+  /** Sorted set: `eventId`'s encoded waiting-room changes scored by their number. */
+  queueJournalChanges(eventId: string): string {
+    return `${this.prefix}queue-journal:${eventId}`;
+  }
+
   /** Channel: `eventId`'s coalesced diffs. */
   diffChannel(eventId: string): string {
     return `${this.prefix}diff:${eventId}`;
@@ -52,5 +62,10 @@ export class RedisKeys {
   /** Channel: hold expiries of every event (every node receives all of them). */
   expiredChannel(): string {
     return `${this.prefix}expired`;
+  }
+
+  /** The channel of every waiting-room push (to users on any node). */
+  queueChannel(): string {
+    return `${this.prefix}queue-push`;
   }
 }

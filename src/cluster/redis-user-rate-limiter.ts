@@ -24,12 +24,25 @@ export interface RedisUserRateLimiterOptions {
   onFallback?: (error: unknown) => void;
 }
 
+/** A command waiting for Redis's decision. */
+interface Waiter {
+  userId: string;
+  /** performance.now() after which this node decides alone. */
+  deadline: number;
+  resolve: (admitted: boolean) => void;
+  done: boolean;
+}
+
 /** A UserRateLimiter on Redis, falling back to a local one while Redis is away. */
 export class RedisUserRateLimiter implements UserRateLimiter {
   private readonly local: LocalUserRateLimiter;
   private readonly prefix: string;
   private readonly now: () => number;
   private readonly interval: number;
+  /** Commands waiting on Redis, oldest first (from `head`); decided ones are dropped in bulk. */
+  private waiting: Waiter[] = [];
+  private head = 0;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   /** @param redis a connection (see openClusterRedis), closed by `close`. */
   constructor(
@@ -47,25 +60,59 @@ export class RedisUserRateLimiter implements UserRateLimiter {
     return `${this.prefix}user-rate:${userId}`;
   }
 
-  async admit(userId: string): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer in ${this.timeoutMs} ms`)), this.timeoutMs);
+  admit(userId: string): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const waiter: Waiter = { userId, deadline: performance.now() + this.timeoutMs, resolve, done: false };
+      this.waiting.push(waiter);
+      this.armSweep();
+      ADMIT.run(this.redis, [this.key(userId)], [this.now(), this.interval, this.options.rate.burst]).then(
+        (admitted) => {
+          if (waiter.done) return; // answered late: the sweep already decided locally
+          waiter.done = true;
+          resolve(admitted === 1);
+        },
+        (error: unknown) => this.decideLocally(waiter, error),
+      );
     });
-    try {
-      const call = ADMIT.run(this.redis, [this.key(userId)], [this.now(), this.interval, this.options.rate.burst]);
-      // A late reply after the timeout is dropped on the floor, not left unhandled.
-      call.catch(() => undefined);
-      return (await Promise.race([call, timeout])) === 1;
-    } catch (error) {
-      this.options.onFallback?.(error);
-      return this.local.admitNow(userId);
-    } finally {
-      clearTimeout(timer);
-    }
+  }
+
+  /** Redis could not decide for `waiter` (failed or too slow): this node decides. */
+  private decideLocally(waiter: Waiter, error: unknown): void {
+    if (waiter.done) return;
+    waiter.done = true;
+    this.options.onFallback?.(error);
+    waiter.resolve(this.local.admitNow(waiter.userId));
+  }
+
+  /**
+   * One timer for all commands waiting on Redis, not one each: every command waits the same time, so
+   * the oldest deadline is the next one; when it fires, every command past its deadline is decided here.
+   */
+  private armSweep(): void {
+    if (this.sweepTimer || this.head >= this.waiting.length) return;
+    const delay = Math.max(0, this.waiting[this.head].deadline - performance.now());
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = null;
+      const now = performance.now();
+      while (this.head < this.waiting.length) {
+        const waiter = this.waiting[this.head];
+        if (!waiter.done && waiter.deadline > now) break;
+        this.head++;
+        this.decideLocally(waiter, new Error(`Redis did not answer in ${this.timeoutMs} ms`));
+      }
+      // Drop the decided prefix now and then, not on every command.
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      this.armSweep();
+    }, delay);
+    this.sweepTimer.unref?.();
   }
 
   async close(): Promise<void> {
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
     await this.local.close();
     this.redis.disconnect();
   }

@@ -41,6 +41,7 @@ export class ReplicaHub implements SnapshotSource {
     this.now = deps.now ?? Date.now;
     deps.bus.onDiff((eventId, diff) => this.onDiff(eventId, diff));
     deps.bus.onExpired((userId, eventId, holdId) => deps.local.expired(userId, eventId, holdId));
+    deps.bus.onQueue((userId, message) => deps.local.queue?.(userId, message));
     this.sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS);
     this.sweeper.unref();
   }

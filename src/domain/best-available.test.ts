@@ -165,10 +165,10 @@ function build(rows: ModelSeat[][]): { layout: EventLayout; status: Uint8Array }
     id: 'm', name: 'm', startsAt: '2030-01-01T00:00:00Z', holdTtlSeconds: 60, maxSeatsPerUser: 10,
     categories: [{ id: 'a', name: 'a', price: 1 }, { id: 'b', name: 'b', price: 2 }], seats, areas: [],
   };
-  return { layout: new EventLayout(definition), status: Uint8Array.from(status) };
+  return { layout: EventLayout.fromDefinition(definition), status: Uint8Array.from(status) };
 }
 
-/** The rules of CONTRACT.md spelled out naively, over every candidate block. Returns seat indexes. */
+/** The rules of docs/protocol.md spelled out naively, over every candidate block. Returns seat indexes. */
 function reference(rows: ModelSeat[][], filter: BestFilter): number[] | undefined {
   const { count, category, accessible } = filter;
   const firstIndex: number[] = [];

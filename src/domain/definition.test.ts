@@ -145,4 +145,26 @@ describe('expandDefinition', () => {
     );
     expect(definition.seats).toHaveLength(MAX_SEATS);
   });
+
+  it('given companion rows, orphans and a hold-back, then they are kept; bad ones name their field', () => {
+    const definition = expandDefinition(
+      testDefinition({
+        sections: [{ id: 'A', category: 'std', rows: 3, seatsPerRow: 4, accessibleRows: [1], companionRows: [2] }],
+        orphans: 'block',
+        accessibleHoldBack: { hoursBeforeStart: 48 },
+      }),
+    );
+    expect(definition.seats.filter((s) => s.companion).map((s) => s.row)).toEqual(['2', '2', '2', '2']);
+    expect(definition.orphans).toBe('block');
+    expect(definition.accessibleHoldBack).toEqual({ hoursBeforeStart: 48 });
+    expect(expandDefinition(testDefinition()).orphans).toBeUndefined();
+    expect(errorOf(testDefinition({ accessibleHoldBack: {} })).path).toBe('accessibleHoldBack');
+    expect(errorOf(testDefinition({ accessibleHoldBack: { until: 'soon' } })).path).toBe('accessibleHoldBack.until');
+    expect(
+      errorOf(testDefinition({ sections: [{ id: 'A', category: 'std', rows: 2, seatsPerRow: 2, accessibleRows: [1], companionRows: [1] }] })).path,
+    ).toBe('sections[0].companionRows[0]');
+    expect(errorOf(testDefinition({ sections: undefined, seats: [{ ...seat('a', 1, 1, 1, 1), accessible: true, companion: true }] })).path).toBe(
+      'seats[0].companion',
+    );
+  });
 });

@@ -28,6 +28,15 @@ describe('StartPurchase', () => {
       {
         type: 'PurchaseStarted', holdId: 'h1', userId: 'u1', orderId: 'o1',
         seats: indexes(state, ['A-1-1', 'B-1-1']), areas: { floor: 2 }, total: 2500 + 1000 + 2 * 1000,
+        pricing: {
+          items: [
+            { seatId: 'A-1-1', count: 1, category: 'vip', tier: null, price: 2500, fee: 0 },
+            { seatId: 'B-1-1', count: 1, category: 'std', tier: null, price: 1000, fee: 0 },
+            { areaId: 'floor', count: 2, category: 'std', tier: null, price: 1000, fee: 0 },
+          ],
+          fees: 0,
+          total: 5500,
+        },
       },
     ]);
     expect(state.status[0]).toBe(SeatStatus.Held);
@@ -76,7 +85,7 @@ describe('ConfirmPurchase', () => {
         seats: indexes(state, ['A-1-1', 'B-1-1']), areas: { floor: 2 }, total: 5500,
       },
     ]);
-    expect(seatCounts(state)).toEqual({ available: 34, held: 0, sold: 2, blocked: 0 });
+    expect(seatCounts(state)).toEqual({ available: 34, held: 0, sold: 2, blocked: 0, staffHeld: 0 });
     expect(state.holds.size).toBe(0);
     expect(state.seatHold[0]).toBe(-1);
     expect(state.orders.get('o1')).toEqual({
@@ -129,7 +138,7 @@ describe('CancelOrder', () => {
     expect(run(state, { type: 'CancelOrder', orderId: 'o1' })).toEqual([
       { type: 'OrderCancelled', orderId: 'o1', userId: 'u1', seats: indexes(state, ['A-1-1', 'B-1-1']), areas: { floor: 2 } },
     ]);
-    expect(seatCounts(state)).toEqual({ available: 36, held: 0, sold: 0, blocked: 0 });
+    expect(seatCounts(state)).toEqual({ available: 36, held: 0, sold: 0, blocked: 0, staffHeld: 0 });
     expect(state.areaAvailable[0]).toBe(5);
     expect(userCount(state, 'u1')).toBe(0);
     expect(state.orders.size).toBe(0);

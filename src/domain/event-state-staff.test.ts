@@ -31,7 +31,7 @@ describe('BlockSeats', () => {
     expect(run(state, { type: 'BlockSeats', seats: ['A-1-1', 'A-1-2'], blocked: true })).toEqual([
       { type: 'SeatsBlocked', seats: [0], blocked: true },
     ]);
-    expect(seatCounts(state)).toEqual({ available: 34, held: 0, sold: 0, blocked: 2 });
+    expect(seatCounts(state)).toEqual({ available: 34, held: 0, sold: 0, blocked: 2, staffHeld: 0 });
   });
 
   it('given blocked and free seats, when unblocking, then only blocked seats change', () => {
@@ -88,7 +88,7 @@ describe('createState', () => {
     expect(Array.from(state.status.subarray(3, 8))).toEqual([
       SeatStatus.Blocked, SeatStatus.Sold, SeatStatus.Sold, SeatStatus.Held, SeatStatus.Held,
     ]);
-    expect(seatCounts(state)).toEqual({ available: 31, held: 2, sold: 2, blocked: 1 });
+    expect(seatCounts(state)).toEqual({ available: 31, held: 2, sold: 2, blocked: 1, staffHeld: 0 });
     expect(areaAvailability(state)).toEqual({ floor: 2 });
     expect(userCount(state, 'u1')).toBe(2 + 2 + 1 + 1);
     expect(getHold(state, 'h1')?.extensions).toBe(2);
@@ -110,7 +110,7 @@ describe('createState', () => {
       },
     );
     expect(state.holds.size).toBe(0);
-    expect(seatCounts(state)).toEqual({ available: 35, held: 0, sold: 1, blocked: 0 });
+    expect(seatCounts(state)).toEqual({ available: 35, held: 0, sold: 1, blocked: 0, staffHeld: 0 });
     expect(userCount(state, 'u1')).toBe(1);
   });
 

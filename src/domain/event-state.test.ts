@@ -18,7 +18,7 @@ describe('HoldSeats', () => {
       },
     ]);
     expect(state.status[state.layout.seatIndex('B-1-1')]).toBe(SeatStatus.Held);
-    expect(seatCounts(state)).toEqual({ available: 34, held: 2, sold: 0, blocked: 0 });
+    expect(seatCounts(state)).toEqual({ available: 34, held: 2, sold: 0, blocked: 0, staffHeld: 0 });
     expect(userCount(state, 'u1')).toBe(2);
     expect(nextExpiry(state)).toBe(now + TTL);
   });

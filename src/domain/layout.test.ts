@@ -11,7 +11,7 @@ function rowIds(layout: EventLayout, rank: number): string[] {
 }
 
 describe('EventLayout', () => {
-  const layout = new EventLayout(expandDefinition(testDefinition()));
+  const layout = EventLayout.fromDefinition(expandDefinition(testDefinition()));
 
   it('given seat ids, then seatIndex finds their position in the definition and -1 for unknown ids', () => {
     expect(layout.seatCount).toBe(36);
@@ -60,7 +60,7 @@ describe('EventLayout', () => {
     const s = (id: string, row: string, number: number, x: number, y: number): SeatInput => ({
       id, section: 'S', row, number, x, y, category: 'std',
     });
-    const explicit = new EventLayout(
+    const explicit = EventLayout.fromDefinition(
       expandDefinition(
         testDefinition({
           sections: undefined,
@@ -75,7 +75,7 @@ describe('EventLayout', () => {
   });
 
   it('given sales times, then they are parsed to epoch ms', () => {
-    const timed = new EventLayout(expandDefinition(testDefinition({ salesOpenAt: '2030-01-01T00:00:00Z' })));
+    const timed = EventLayout.fromDefinition(expandDefinition(testDefinition({ salesOpenAt: '2030-01-01T00:00:00Z' })));
     expect(timed.salesOpenAt).toBe(Date.UTC(2030, 0, 1));
     expect(timed.salesCloseAt).toBeUndefined();
     expect(timed.holdTtlMs).toBe(600_000);

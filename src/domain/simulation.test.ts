@@ -1,12 +1,14 @@
 // Seeded random schedules of every command against one small event, checking the invariants of
-// ARCHITECTURE.md after each command. 8 seeds × 12,500 commands = 100,000 commands per run.
+// docs/architecture.md after each command. 8 seeds × 12,500 commands = 100,000 commands per run.
 import { describe, it } from 'vitest';
 import { expandDefinition } from './definition';
 import { createState, decide, handle, nextExpiry } from './event-state';
 import type { EventState } from './event-state';
 import { fingerprint, testDefinition } from './test-scenario';
-import type { BestRequest, Command, Decision, EventDefinition } from './types';
+import type { BestRequest, EventDefinition } from './types';
+import type { Command, Decision } from './commands';
 import { SeatStatus } from './types';
+import { seededRandom } from './lottery';
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 const STEPS_PER_SEED = 12_500;
@@ -30,18 +32,6 @@ const definition: EventDefinition = expandDefinition(
     ],
   }),
 );
-
-/** mulberry32: small, fast, good enough to shuffle commands reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Rows front first, computed from the definition independently of EventLayout: (row, section order). */
 const sectionOrder = ['A', 'B', 'C'];
@@ -72,7 +62,7 @@ class Simulation {
   private readonly frozen = new Map<string, string>();
 
   constructor(readonly seed: number) {
-    this.random = prng(seed);
+    this.random = seededRandom(seed);
   }
 
   private int(n: number): number {
@@ -218,7 +208,9 @@ class Simulation {
     if (command.type === 'HoldBest') {
       const [event] = decision.events;
       if (event.type !== 'SeatsHeld') this.fail('HoldBest emitted no SeatsHeld', command);
-      this.checkBest(command.best, preStatus, event.seats, command);
+      const grown = command.holdId === undefined ? undefined : this.state.holds.get(command.holdId);
+      const before = grown ? grown.seats.filter((seat) => !event.seats.includes(seat)) : [];
+      this.checkBest(command.best, preStatus, event.seats, command, before);
     }
   }
 
@@ -228,7 +220,7 @@ class Simulation {
   }
 
   /** Best-available against a brute force over the pre-command statuses. */
-  private checkBest(best: BestRequest, status: Uint8Array, chosen: number[], command: Command): void {
+  private checkBest(best: BestRequest, status: Uint8Array, chosen: number[], command: Command, near: number[]): void {
     const matches = (seat: number): boolean => {
       const s = definition.seats[seat];
       return (
@@ -258,6 +250,9 @@ class Simulation {
     this.check(chosen.every((seat, i) => row[start + i] === seat), 'best-available split a block although one fit', command);
     const end = start + chosen.length - 1;
     const clean = !(free(row, start - 1) && !free(row, start - 2)) && !(free(row, end + 1) && !free(row, end + 2));
+    // Seats added to a hold go beside it when a clean block fits there.
+    const beside = near.includes(row[start - 1]) || near.includes(row[end + 1]);
+    if (clean && beside) return;
     if (firstClean >= 0) {
       this.check(clean && r === firstClean, `best-available picked row ${r} (clean ${clean}), first clean row is ${firstClean}`, command);
     } else {
@@ -334,6 +329,10 @@ class Simulation {
       this.check(count <= layout.maxSeatsPerUser, `user ${user} over the limit with ${count}`, command);
     }
     this.check(state.userCounts.size === users.size, 'stale user counts', command);
+    const holders = new Map<string, number>();
+    for (const hold of state.holds.values()) holders.set(hold.userId, (holders.get(hold.userId) ?? 0) + 1);
+    this.check(state.holdsPerUser.size === holders.size, 'stale holds per user', command);
+    for (const [user, live] of holders) this.check(state.holdsPerUser.get(user) === live, `user ${user} live holds ${state.holdsPerUser.get(user)} vs ${live}`, command);
     for (const [holdId, content] of this.frozen) {
       this.check(this.holdContent(holdId) === content, `pending hold ${holdId} changed`, command);
     }

@@ -5,8 +5,8 @@ import { expandDefinition } from './definition';
 import type { EventDefinitionInput } from './definition';
 import { createState, decide, handle } from './event-state';
 import type { EventState } from './event-state';
-import type { Command, DomainEvent, EventRestore, Rejection } from './types';
-
+import type { Command, DomainEvent, Rejection } from './commands';
+import type { EventRestore } from './event-restore';
 /** The fixed clock of every domain test. */
 export const now = 1_700_000_000_000;
 
@@ -75,7 +75,7 @@ export function hold(state: EventState, userId: string, holdId: string, seats: s
 /** Everything observable about a state, as one string (cheap enough for small test events). */
 export function fingerprint(state: EventState): string {
   const holds = [...state.holds.values()]
-    .map((h) => [h.holdId, h.userId, h.seats, [...h.areas], h.createdAt, h.expiresAt, h.extensions, h.orderId, h.total])
+    .map((h) => [h.holdId, h.userId, h.seats, [...h.areas], h.createdAt, h.expiresAt, h.extensions, h.orderId, h.total, h.staffNote])
     .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   return JSON.stringify([
     Array.from(state.status),
@@ -83,9 +83,12 @@ export function fingerprint(state: EventState): string {
     holds,
     Array.from(state.areaAvailable),
     [...state.userCounts].sort(),
+    [...state.holdsPerUser].sort(),
     [...state.orders.keys()].sort(),
     state.sales,
     Array.from(state.statusCounts),
     Array.from(state.rowAvailable),
+    state.staffHeldSeats,
+    state.staffHolds,
   ]);
 }

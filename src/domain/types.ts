@@ -1,7 +1,8 @@
-// The vocabulary of the pure seat core: definitions, commands, events and rejections.
+// The vocabulary of the pure seat core: definitions, holds, orders and their pricing (the commands,
+// events and rejections are in commands.ts).
 // Nothing here does I/O or reads the clock: time (`now`, epoch ms) and ids come in with each command.
 
-/** Seat status codes, as sent on the wire (CONTRACT.md: 0 available, 1 held, 2 sold, 3 blocked). */
+/** Seat status codes, as sent on the wire (docs/protocol.md: 0 available, 1 held, 2 sold, 3 blocked). */
 export const SeatStatus = { Available: 0, Held: 1, Sold: 2, Blocked: 3 } as const;
 /** One of the four seat status codes. */
 export type SeatStatusCode = (typeof SeatStatus)[keyof typeof SeatStatus];
@@ -11,6 +12,16 @@ export interface Category {
   id: string;
   name: string;
   price: number;
+  /** Prices the buyer may choose instead (adult, child, concession, …); see pricing.ts. */
+  tiers?: PriceTier[];
+}
+
+/** One price of a category; `maxPerOrder` caps its tickets in one order. */
+export interface PriceTier {
+  id: string;
+  name: string;
+  price: number;
+  maxPerOrder?: number;
 }
 
 /** One seat of the static layout; its position in `EventDefinition.seats` is its index. */
@@ -23,6 +34,22 @@ export interface SeatDefinition {
   y: number;
   category: string;
   accessible: boolean;
+  /** A companion seat beside an accessible one (held back with it, see `accessibleHoldBack`). */
+  companion?: boolean;
+}
+
+/** A rectangle on the map, centred at (`x`, `y`), in seat-position units. */
+export interface MapRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The stage, drawn on the map; seats face it. */
+export interface StageDefinition extends MapRect {
+  /** Shown on the stage (default "Stage"). */
+  label?: string;
 }
 
 /** A general-admission area: `capacity` interchangeable places of one category. */
@@ -31,6 +58,8 @@ export interface AreaDefinition {
   name: string;
   capacity: number;
   category: string;
+  /** Where the area is drawn on the map, if anywhere. */
+  shape?: MapRect;
 }
 
 /** A fully expanded event definition (sections already generated into seats). */
@@ -44,31 +73,89 @@ export interface EventDefinition {
   salesOpenAt?: string;
   salesCloseAt?: string;
   categories: Category[];
+  /** Added to every ticket's price (smallest currency unit; absent: none). */
+  feePerTicket?: number;
+  /** ISO 4217 code the prices are in (absent: not stated). */
+  currency?: string;
   seats: SeatDefinition[];
   areas: AreaDefinition[];
+  /** The stage, if the map shows one. */
+  stage?: StageDefinition;
+  /** Set while the event is a draft: staff can look, nobody can hold (absent: published). */
+  draft?: boolean;
+  /** `block`: manual holds and partial releases may not leave a single free seat (default `allow`). */
+  orphans?: OrphanPolicy;
+  /** Until when accessible and companion seats go only to holds that ask for them. */
+  accessibleHoldBack?: AccessibleHoldBack;
+  /** The waiting room in front of the sale (absent: off). */
+  queue?: QueueDefinition;
 }
+
+/** The waiting room of a definition, as given (times ISO 8601); see queue-settings.ts for its use. */
+export interface QueueDefinition {
+  mode: 'off' | 'on';
+  openAt?: string;
+  maxActive?: number;
+  admitPerMinute?: number;
+  admissionTtlSeconds: number;
+}
+
+/** Whether a manual hold or partial release may leave a single free seat in a row. */
+export type OrphanPolicy = 'allow' | 'block';
+
+/** The end of the accessible hold-back: a fixed time, or a number of hours before the event starts. */
+export type AccessibleHoldBack = { until: string } | { hoursBeforeStart: number };
+
+/** An event definition without its seats: what travels with a SeatTable (seat-table.ts). */
+export type EventHeader = Omit<EventDefinition, 'seats'>;
 
 /** Whether staff have sales open; `sold_out` and `closed` are derived for display. */
 export type SalesState = 'open' | 'paused';
 
-/** Counts of seats per status (areas are counted separately). */
+/**
+ * Counts of seats per status (areas are counted separately). `held` counts customers' holds only;
+ * seats staff hold for the house (comps, house seats) are `staffHeld`, though viewers see them held.
+ */
 export interface SeatCounts {
   available: number;
   held: number;
   sold: number;
   blocked: number;
+  staffHeld: number;
 }
 
-/** What the store knows about an event when its actor is activated. */
-export interface EventRestore {
-  definition: EventDefinition;
-  sales: SalesState;
-  /** Indexes of blocked seats. */
-  blocked: number[];
-  /** Confirmed, not cancelled orders of this event. */
-  orders: ConfirmedOrder[];
-  /** Holds to restore (cluster failover); empty in single-node mode. */
-  holds: HoldSnapshot[];
+
+// ---------------------------------------------------------------- pricing (pricing.ts computes it)
+
+/** The tier the buyer names per seat (seat id → tier id) and per standing area (area id → tier id → places). */
+export interface TierChoice {
+  seats?: Record<string, string>;
+  areas?: Record<string, Record<string, number>>;
+}
+
+/** Tickets of one kind in an order: one seat, or `count` places of an area, at one tier. */
+export interface PricedItem {
+  seatId?: string;
+  areaId?: string;
+  count: number;
+  category: string;
+  /** The tier bought, or null for the category's own price. */
+  tier: string | null;
+  /** Per ticket, before the fee. */
+  price: number;
+  /** Per ticket. */
+  fee: number;
+}
+
+/** The price of an order as the server computed it. */
+export interface OrderPricing {
+  items: PricedItem[];
+  /** The sum of the fees. */
+  fees: number;
+  /** Prices plus fees. */
+  total: number;
+  /** ISO 4217 code of the event, when it names one. */
+  currency?: string;
 }
 
 /** A confirmed order as the core tracks it (for limits and cancellation). */
@@ -80,6 +167,10 @@ export interface ConfirmedOrder {
   /** areaId → places. */
   areas: Record<string, number>;
   total: number;
+  /** When it was committed (epoch ms), as read back from the store: the last minute's figures survive a failover. */
+  confirmedAt?: number;
+  /** The hold it was bought from (absent in orders made before this was kept). */
+  holdId?: string;
 }
 
 /** A hold as it can be replicated and restored. */
@@ -91,6 +182,20 @@ export interface HoldSnapshot {
   createdAt: number;
   expiresAt: number;
   extensions: number;
+  /** The hold keys that name this hold, as `[holdKey, fingerprint]` (absent when none). */
+  keys?: [string, string][];
+}
+
+/** A staff hold (house seats, comps) as it is stored and restored: it never expires until released. */
+export interface StaffHoldSnapshot {
+  holdId: string;
+  /** The staff member who made it. */
+  userId: string;
+  /** Why it was made (a comp for the band, house seats, …). */
+  note: string;
+  seats: number[];
+  areas: Record<string, number>;
+  createdAt: number;
 }
 
 /** Narrowing for best-available. */
@@ -100,202 +205,3 @@ export interface BestRequest {
   section?: string;
   accessible?: boolean;
 }
-
-// ---------------------------------------------------------------- commands (imperative)
-
-/** Hold specific seats by id, all or nothing; with `holdId`, add them to that hold. */
-export interface HoldSeats {
-  type: 'HoldSeats';
-  userId: string;
-  /** Id for a new hold (ignored when `holdId` is given). */
-  newHoldId: string;
-  holdId?: string;
-  seats: string[];
-}
-/** Hold the best `count` seats matching the request. */
-export interface HoldBest {
-  type: 'HoldBest';
-  userId: string;
-  newHoldId: string;
-  holdId?: string;
-  best: BestRequest;
-}
-/** Hold `count` places of a general-admission area. */
-export interface HoldArea {
-  type: 'HoldArea';
-  userId: string;
-  newHoldId: string;
-  holdId?: string;
-  areaId: string;
-  count: number;
-}
-/** Release part of a hold (named seats and area places) or, with nothing named, all of it. */
-export interface ReleaseHold {
-  type: 'ReleaseHold';
-  userId: string;
-  holdId: string;
-  seats?: string[];
-  areas?: Record<string, number>;
-}
-/** Push a hold's expiry out: min(now + ttl, createdAt + 2 × ttl); at most 3 times. */
-export interface ExtendHold {
-  type: 'ExtendHold';
-  userId: string;
-  holdId: string;
-}
-/** Expire every hold whose `expiresAt <= now` (pending purchases are not expired). */
-export interface ExpireHolds {
-  type: 'ExpireHolds';
-}
-/** Start buying a hold: it becomes pending (frozen) until the commit is confirmed or fails. */
-export interface StartPurchase {
-  type: 'StartPurchase';
-  userId: string;
-  holdId: string;
-  orderId: string;
-}
-/** The purchase's transaction committed: its seats become sold. */
-export interface ConfirmPurchase {
-  type: 'ConfirmPurchase';
-  holdId: string;
-}
-/** The purchase's transaction did not commit: the hold is held again, as before. */
-export interface FailPurchase {
-  type: 'FailPurchase';
-  holdId: string;
-}
-/** Staff cancel a confirmed order: its seats and places become available. */
-export interface CancelOrder {
-  type: 'CancelOrder';
-  orderId: string;
-}
-/** Staff pause or resume sales. */
-export interface SetSales {
-  type: 'SetSales';
-  open: boolean;
-}
-/** Staff take seats off sale or put them back (held or sold seats: conflict). */
-export interface BlockSeats {
-  type: 'BlockSeats';
-  seats: string[];
-  blocked: boolean;
-}
-
-/** Every command the core decides on. */
-export type Command =
-  | HoldSeats
-  | HoldBest
-  | HoldArea
-  | ReleaseHold
-  | ExtendHold
-  | ExpireHolds
-  | StartPurchase
-  | ConfirmPurchase
-  | FailPurchase
-  | CancelOrder
-  | SetSales
-  | BlockSeats;
-
-// ---------------------------------------------------------------- events (past tense)
-
-/** Seats and/or places were added to a hold (a new one when `created`). Lists only what was added. */
-export interface SeatsHeld {
-  type: 'SeatsHeld';
-  holdId: string;
-  userId: string;
-  created: boolean;
-  seats: number[];
-  areas: Record<string, number>;
-  createdAt: number;
-  expiresAt: number;
-}
-/** Seats and/or places left a hold; `holdEnded` when nothing remains of it. */
-export interface SeatsReleased {
-  type: 'SeatsReleased';
-  holdId: string;
-  userId: string;
-  reason: 'released' | 'expired';
-  seats: number[];
-  areas: Record<string, number>;
-  holdEnded: boolean;
-}
-/** A hold's expiry moved. */
-export interface HoldExtended {
-  type: 'HoldExtended';
-  holdId: string;
-  expiresAt: number;
-  extensions: number;
-}
-/** A hold is pending purchase under `orderId`. */
-export interface PurchaseStarted {
-  type: 'PurchaseStarted';
-  holdId: string;
-  userId: string;
-  orderId: string;
-  seats: number[];
-  areas: Record<string, number>;
-  total: number;
-}
-/** A pending purchase committed; the hold is gone and its seats are sold. */
-export interface OrderConfirmed {
-  type: 'OrderConfirmed';
-  orderId: string;
-  holdId: string;
-  userId: string;
-  seats: number[];
-  areas: Record<string, number>;
-  total: number;
-}
-/** A pending purchase failed; the hold is held again. */
-export interface PurchaseFailed {
-  type: 'PurchaseFailed';
-  holdId: string;
-  orderId: string;
-}
-/** A confirmed order was cancelled; its seats and places are available again. */
-export interface OrderCancelled {
-  type: 'OrderCancelled';
-  orderId: string;
-  userId: string;
-  seats: number[];
-  areas: Record<string, number>;
-}
-/** Sales were paused or resumed. */
-export interface SalesChanged {
-  type: 'SalesChanged';
-  open: boolean;
-}
-/** Seats were blocked or unblocked. */
-export interface SeatsBlocked {
-  type: 'SeatsBlocked';
-  seats: number[];
-  blocked: boolean;
-}
-
-/** Every event the core emits. */
-export type DomainEvent =
-  | SeatsHeld
-  | SeatsReleased
-  | HoldExtended
-  | PurchaseStarted
-  | OrderConfirmed
-  | PurchaseFailed
-  | OrderCancelled
-  | SalesChanged
-  | SeatsBlocked;
-
-// ---------------------------------------------------------------- rejections
-
-/** Why the core refused a command; `code` is the protocol error code. */
-export type Rejection =
-  | { code: 'not_found'; message: string; seats?: string[] }
-  | { code: 'seat_unavailable'; message: string; seats?: string[] }
-  | { code: 'hold_not_found'; message: string }
-  | { code: 'hold_expired'; message: string }
-  | { code: 'limit_exceeded'; message: string }
-  | { code: 'sales_closed'; message: string }
-  | { code: 'conflict'; message: string; seats?: string[] }
-  | { code: 'bad_request'; message: string };
-
-/** The outcome of `decide`: the events to apply, or a rejection that changes nothing. */
-export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; rejection: Rejection };

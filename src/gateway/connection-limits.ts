@@ -35,6 +35,11 @@ export class ConnectionLimits {
     if (userId !== null) decrement(this.byUser, userId);
   }
 
+  /** An open connection stops counting for its user (it is a guest now). */
+  leaveUser(userId: string): void {
+    decrement(this.byUser, userId);
+  }
+
   /** Moves an open connection to another user (an `auth` message); false, changing nothing, when `to` is at its cap. */
   switchUser(from: string | null, to: string): boolean {
     if (from === to) return true;

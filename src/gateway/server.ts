@@ -1,38 +1,27 @@
 // The uWebSockets.js app: HTTP API and `/ws` on one port, with the listen socket kept for shutdown.
-import type * as UWS from 'uWebSockets.js';
-import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
-import type { Logger } from 'pino';
-import type { EventService } from '../actor/event-service';
-import type { EventStore } from '../store/event-store';
-import type { Metrics } from '../observability/metrics';
-import type { Auth } from './auth';
-import type { JobsView, Readiness } from './http-api';
+import type { us_listen_socket, us_socket, Uws } from './native-uws';
+import type { HttpApiDeps } from './http-api';
 import { registerHttpApi } from './http-api';
+import { CheckInCounts } from './check-in-counts';
 import { PAGES_DIR } from '../web/pages-dir';
 import { registerStaticPages } from './static-pages';
 import type { TopicFeed } from './topic-feed';
 import type { UserRateLimiter } from './user-rate-limiter';
 import type { WsLimits } from './ws-gateway';
 import { WsGateway } from './ws-gateway';
+import type { ViewerCounter } from './viewer-tally';
 
-/** What the server is built from. */
-export interface ServerDeps {
-  uws: typeof UWS;
-  app: TemplatedApp;
+/** What the server is built from: the HTTP API's dependencies, plus the WebSocket edge's. */
+export interface ServerDeps extends HttpApiDeps {
+  uws: Uws;
   feed: TopicFeed;
-  store: EventStore;
-  service: EventService;
-  auth: Auth;
-  metrics: Metrics;
-  log: Logger;
-  readiness: Readiness;
-  /** Dead letters and ticket signatures for the HTTP API (src/jobs). */
-  jobs?: JobsView;
   wsLimits?: Partial<WsLimits>;
   /** Per-user rate limit of seat commands (local, or shared through Redis in a cluster). */
   userLimiter?: UserRateLimiter;
   /** Count connections by X-Forwarded-For (behind a trusted proxy). */
   trustProxy?: boolean;
+  /** Viewers over the cluster for `stats`. */
+  viewerCounter?: ViewerCounter;
 }
 
 /** A running HTTP + WebSocket server. */
@@ -41,13 +30,15 @@ export class Server {
   private listenSocket: us_listen_socket | null = null;
 
   constructor(private readonly deps: ServerDeps) {
-    const { app, feed, service, auth, metrics, log, store, readiness } = deps;
-    const { userLimiter, trustProxy } = deps;
-    this.ws = new WsGateway({ app, feed, service, auth, metrics, log, limits: deps.wsLimits, userLimiter, trustProxy });
+    const { app, feed, service, auth, metrics, log } = deps;
+    const { userLimiter, trustProxy, viewerCounter } = deps;
+    // Check-ins move the `stats` figure at once: the HTTP route and the stats pushes share one count.
+    const checkIns = deps.checkIns ?? (deps.tickets && new CheckInCounts(deps.tickets, log));
+    this.ws = new WsGateway({ app, feed, service, auth, metrics, log, limits: deps.wsLimits, userLimiter, trustProxy, viewerCounter, checkIns });
     this.ws.attach();
     // Before the HTTP API: it ends with the catch-all 404 route.
     registerStaticPages({ app, dir: PAGES_DIR, log });
-    registerHttpApi({ app, store, service, auth, metrics, log, readiness, jobs: deps.jobs });
+    registerHttpApi({ ...deps, checkIns });
   }
 
   /** Starts listening; resolves with the bound port (useful with port 0). */
@@ -59,7 +50,7 @@ export class Server {
           return;
         }
         this.listenSocket = socket;
-        resolve(this.deps.uws.us_socket_local_port(socket as unknown as UWS.us_socket));
+        resolve(this.deps.uws.us_socket_local_port(socket as unknown as us_socket));
       });
     });
   }

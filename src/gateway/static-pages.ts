@@ -1,11 +1,13 @@
-// Serves the built pages: `/` and `/events/:id` (seat map), `/staff` (dashboard) and their hashed assets.
+// Serves the built pages: `/` and `/events/:id` (seat map), `/staff` (dashboard), `/gate` (check-in at
+// the gate), their hashed assets and the site icon.
 // Assets are immutable (their name changes with their content); pages revalidate by ETag. Every response
 // carries a strict Content-Security-Policy: scripts, styles and connections from this origin only.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TemplatedApp } from 'uWebSockets.js';
+import type { TemplatedApp } from './native-uws';
 import type { Logger } from 'pino';
+import { faviconIco } from './favicon';
 import type { Handler, Reply, Request } from './http';
 import { route } from './http';
 
@@ -70,6 +72,9 @@ export function registerStaticPages(deps: StaticPagesDeps): void {
   route(app, 'get', '/', page('index.html'), onError);
   route(app, 'get', '/events/:id', page('index.html'), onError);
   route(app, 'get', '/staff', page('staff.html'), onError);
+  route(app, 'get', '/gate', page('gate.html'), onError);
+  const icon: StaticFile = { body: faviconIco(), etag: '"favicon-1"', contentType: 'image/x-icon' };
+  route(app, 'get', '/favicon.ico', (request) => reply(icon, 'public, max-age=86400', request), onError);
   route(app, 'get', '/assets/:file', (request) => {
     const name = `assets/${request.params[0]}`;
     if (!current().has(name)) return { status: 404, body: { error: { code: 'not_found', message: 'no such asset' } } };

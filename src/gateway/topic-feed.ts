@@ -1,9 +1,10 @@
 // Pushes through uWS topics: one topic per event (diffs, stats) or user (expiries) and encoding,
 // so each push is encoded once per encoding in use, whatever the number of recipients.
-import type { TemplatedApp } from 'uWebSockets.js';
-import type { Codec, Encoding } from '../../protocol';
+import type { TemplatedApp } from './native-uws';
+import type { Codec, Encoding, QueuePush } from '../../protocol';
 import { jsonCodec, msgpackCodec } from '../../protocol';
 import type { DiffPush, EventFeed } from '../actor/event-service';
+import { SnapshotFrames } from './snapshot-frames';
 
 /** Both encodings, in the order pushes are encoded. */
 export const ENCODINGS: readonly Encoding[] = ['json', 'msgpack'];
@@ -18,14 +19,22 @@ export const statsTopic = (eventId: string, enc: Encoding): string => `s:${event
 
 /** The local EventFeed: publishes to this node's WebSocket subscribers. */
 export class TopicFeed implements EventFeed {
+  /** This node's encoded snapshots, dropped by each diff of their event (the state moved on). */
+  readonly snapshots = new SnapshotFrames();
+
   constructor(private readonly app: TemplatedApp) {}
 
   diff(eventId: string, diff: DiffPush): void {
+    this.snapshots.invalidate(eventId);
     this.publish((enc) => diffTopic(eventId, enc), { type: 'diff', eventId, ...diff });
   }
 
   expired(userId: string, eventId: string, holdId: string): void {
     this.publish((enc) => userTopic(userId, enc), { type: 'expired', eventId, holdId });
+  }
+
+  queue(userId: string, message: QueuePush): void {
+    this.publish((enc) => userTopic(userId, enc), message);
   }
 
   /** Publishes `message` to the topic of each encoding that has subscribers. */

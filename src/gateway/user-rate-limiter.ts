@@ -15,6 +15,8 @@ export interface UserRate {
 export interface UserRateLimiter {
   /** True when the user is within their rate (the command is counted); false when over it (nothing is counted). */
   admit(userId: string): Promise<boolean>;
+  /** `admit` decided at once, for a limiter that needs nothing outside the process (the local one). */
+  admitNow?(userId: string): boolean;
   /** Releases timers and connections. */
   close(): Promise<void>;
 }

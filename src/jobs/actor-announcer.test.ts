@@ -9,7 +9,7 @@ import { expandDefinition } from '../domain';
 import type { EventStore } from '../store/event-store';
 import type { NewOutboxMessage, OutboxStore } from '../store/outbox-store';
 import { ActorAnnouncer } from './actor-announcer';
-import type { WebhookType } from './webhook-types';
+import type { WebhookType } from '../../protocol';
 
 /** Two seats and one standing place; holds live 60 s. */
 const definition = expandDefinition({
@@ -22,14 +22,14 @@ const definition = expandDefinition({
   areas: [{ id: 'floor', name: 'Floor', capacity: 1, category: 'std' }],
 });
 
-function setUp(types: WebhookType[]): { actor: EventActor; clock: ManualClock; rows: NewOutboxMessage[]; nudges: () => number; announcer: ActorAnnouncer } {
+function setUp(types: WebhookType[], event: typeof definition = definition): { actor: EventActor; clock: ManualClock; rows: NewOutboxMessage[]; nudges: () => number; announcer: ActorAnnouncer } {
   const clock = new ManualClock();
   const rows: NewOutboxMessage[] = [];
   let nudges = 0;
   const outbox = { append: async (batch: NewOutboxMessage[]) => rows.push(...batch) } as unknown as OutboxStore;
   const announcer = new ActorAnnouncer(outbox, new Set(types), clock, null, pino({ level: 'silent' }), () => nudges++);
   const store = { commitOrders: async () => ({ ok: true }), cancelOrder: async () => 'cancelled' } as unknown as EventStore;
-  const actor = new EventActor({ definition, sales: 'open', blocked: [], orders: [], holds: [] }, 1, {
+  const actor = new EventActor({ definition: event, sales: 'open', blocked: [], orders: [], holds: [] }, 1, {
     store,
     clock,
     feed: { diff: () => undefined, expired: () => undefined },
@@ -37,7 +37,7 @@ function setUp(types: WebhookType[]): { actor: EventActor; clock: ManualClock; r
     nodeId: 'n',
     tickMs: 10,
     commit: { maxBatch: 10, maxInFlight: 1, retryForMs: 0 },
-    observer: { applied: announcer.applied },
+    observer: { applied: announcer.applied, queueChanged: announcer.queueChanged },
   });
   return { actor, clock, rows, nudges: () => nudges, announcer };
 }
@@ -80,5 +80,33 @@ describe('actor announcer', () => {
     expect(rows.map((r) => r.payload.orderId)).toEqual([sale.value.orderId, again.value.orderId]);
     // Two purchases, one cancellation, two announcement batches.
     expect(nudges()).toBeGreaterThanOrEqual(5);
+  });
+
+  it('announces the waiting room opening at openAt and closing when sold out, only when subscribed', async () => {
+    const openAt = new Date(1_700_000_000_000 + 10_000).toISOString();
+    const queued = { ...definition, id: 'tiny', queue: { mode: 'on' as const, openAt, admissionTtlSeconds: 300 } };
+    for (const subscribed of [true, false]) {
+      const { actor, clock, rows, announcer } = setUp(subscribed ? ['queue.opened', 'queue.closed'] : [], queued);
+      for (const user of ['ann', 'bob', 'cat', 'dan']) expect((await actor.join(user)).ok).toBe(true);
+      clock.advance(11_000);
+      // Three units on sale, one each: ann, bob and cat are admitted, dan waits; they take all three.
+      const joined = await Promise.all(['ann', 'bob', 'cat', 'dan'].map(async (u) => [u, await actor.join(u)] as const));
+      const admitted = joined.filter(([, reply]) => reply.ok && reply.value.kind === 'admitted').map(([u]) => u);
+      expect(admitted).toHaveLength(3);
+      const [first, second, third] = admitted;
+      holdOf(actor, first, ['s-1-1']);
+      holdOf(actor, second, ['s-1-2']);
+      const last = actor.hold(third, { kind: 'area', areaId: 'floor', count: 1 });
+      expect(last instanceof Promise || last.ok).toBe(true);
+      await announcer.flush();
+      if (!subscribed) {
+        expect(rows).toEqual([]);
+        continue;
+      }
+      expect(rows.map((r) => [r.type, r.payload])).toEqual([
+        ['queue.opened', { eventId: 'tiny', reason: 'open_at', waiting: 4 }],
+        ['queue.closed', { eventId: 'tiny', reason: 'sold_out', waiting: 1 }],
+      ]);
+    }
   });
 });

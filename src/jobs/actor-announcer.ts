@@ -5,12 +5,12 @@
 // a sell-out is written with a dedupe key, so writing it twice does no harm.
 import type { Logger } from 'pino';
 import type { Clock } from '../actor/clock';
-import type { EventActor } from '../actor/event-actor';
-import type { DomainEvent } from '../domain/types';
+import type { ObservedActor } from '../actor/actor-deps';
+import type { DomainEvent } from '../domain/commands';
 import type { JobMetrics } from '../observability/job-metrics';
 import type { NewOutboxMessage, OutboxStore } from '../store/outbox-store';
 import { BatchWriter, DEFAULT_BATCHING } from './batch-writer';
-import type { WebhookType } from './webhook-types';
+import type { HoldCreatedWebhookData, HoldReleasedWebhookData, QueueWebhookData, SoldOutWebhookData, WebhookType } from '../../protocol';
 
 /** Writes hold and sell-out announcements; tells the relay when rows of any kind were committed. */
 export class ActorAnnouncer {
@@ -36,20 +36,20 @@ export class ActorAnnouncer {
   }
 
   /** The actor observer hook (ActorObserver.applied). */
-  readonly applied = (actor: EventActor, event: DomainEvent): void => {
+  readonly applied = (actor: ObservedActor, event: DomainEvent): void => {
     const eventId = actor.eventId;
     switch (event.type) {
       case 'SeatsHeld':
         if (event.created && this.types.has('hold.created')) {
           const { holdId, userId, areas, expiresAt } = event;
-          this.writer.add({ eventId, type: 'hold.created', payload: { eventId, holdId, userId, seats: actor.seatIds(event.seats), areas, expiresAt } });
+          this.writer.add({ eventId, type: 'hold.created', payload: { eventId, holdId, userId, seats: actor.seatIds(event.seats), areas, expiresAt } satisfies HoldCreatedWebhookData });
         }
         break;
       case 'SeatsReleased': {
         const type = event.reason === 'expired' ? 'hold.expired' : 'hold.released';
         if (this.types.has(type)) {
           const { holdId, userId, areas, holdEnded } = event;
-          this.writer.add({ eventId, type, payload: { eventId, holdId, userId, seats: actor.seatIds(event.seats), areas, holdEnded } });
+          this.writer.add({ eventId, type, payload: { eventId, holdId, userId, seats: actor.seatIds(event.seats), areas, holdEnded } satisfies HoldReleasedWebhookData });
         }
         break;
       }
@@ -60,7 +60,7 @@ export class ActorAnnouncer {
           this.writer.add({
             eventId,
             type: 'event.sold_out',
-            payload: { eventId, orderId: event.orderId },
+            payload: { eventId, orderId: event.orderId } satisfies SoldOutWebhookData,
             // Once per sell-out: a cancellation and a new last sale make a new one.
             dedupeKey: `event.sold_out:${eventId}:${event.orderId}`,
           });
@@ -73,6 +73,12 @@ export class ActorAnnouncer {
       default:
         break;
     }
+  };
+
+  /** The actor observer hook (ActorObserver.queueChanged): queue.opened and queue.closed when asked for. */
+  readonly queueChanged = (eventId: string, change: QueueWebhookData): void => {
+    const type = change.reason === 'sold_out' || change.reason === 'closed' ? 'queue.closed' : 'queue.opened';
+    if (this.types.has(type)) this.writer.add({ eventId, type, payload: { ...change } });
   };
 
   /** Writes what is gathering (drain, tests). */

@@ -12,8 +12,9 @@ export const WEBHOOK_QUEUE = 'webhooks';
 
 /** Completed jobs kept (s / count): a relay retrying within this window adds no duplicate. */
 const KEEP_COMPLETED = { age: 24 * 3600, count: 100_000 };
-/** Failed jobs kept (s): two weeks to look into, beside the dead letters in Postgres. */
-const KEEP_FAILED = { age: 14 * 24 * 3600 };
+/** Failed jobs kept (s): two weeks to look into, beside the dead letters in Postgres; the count is capped too
+ *  (`keepFailed`), so a receiver outage cannot grow Redis without bound. */
+const KEEP_FAILED_SECONDS = 14 * 24 * 3600;
 
 /** BullMQ forbids integer and `:`-containing custom ids; the outbox id behind a fixed prefix is neither. */
 export function jobIdOf(outboxId: string): string {
@@ -28,13 +29,13 @@ export class BullmqWebhookQueue implements WebhookDispatcher {
   private readonly queue: Queue<WebhookDelivery>;
   private readonly jobOptions: JobsOptions;
 
-  constructor(connection: Redis, prefix: string, policy: RetryPolicy) {
+  constructor(connection: Redis, prefix: string, policy: RetryPolicy, keepFailed: number) {
     this.queue = new Queue<WebhookDelivery>(WEBHOOK_QUEUE, { connection, prefix });
     this.jobOptions = {
       attempts: policy.attempts,
       backoff: { type: 'exponential', delay: policy.delayMs, jitter: policy.jitter },
       removeOnComplete: KEEP_COMPLETED,
-      removeOnFail: KEEP_FAILED,
+      removeOnFail: { age: KEEP_FAILED_SECONDS, count: keepFailed },
     };
   }
 
@@ -46,6 +47,17 @@ export class BullmqWebhookQueue implements WebhookDispatcher {
         opts: { ...this.jobOptions, jobId: jobIdOf(delivery.outboxId) },
       })),
     );
+  }
+
+  /**
+   * Removes the failed jobs of outbox rows about to be sent again: a job id is added once, so the new
+   * job would be dropped while the failed one is kept. A job in any other state is left alone.
+   */
+  async forgetFailed(outboxIds: string[]): Promise<void> {
+    for (const id of outboxIds) {
+      const jobId = jobIdOf(id);
+      if ((await this.queue.getJobState(jobId)) === 'failed') await this.queue.remove(jobId);
+    }
   }
 
   /** The state of an outbox row's job, and why it failed if it did. */

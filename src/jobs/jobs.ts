@@ -3,17 +3,20 @@
 // policy. Plus the actor hooks that write announcements, the schedules, dead letters for staff and
 // the ticket signer. The composition root calls `createJobs`, builds the actors with its hooks, then
 // `start(registry)`.
+import { announcedSales } from './announced-sales';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ActorRegistry } from '../actor/actor-registry';
 import type { Clock } from '../actor/clock';
 import type { JobsConfig } from '../config/config';
-import type { DomainEvent, SalesState } from '../domain/types';
-import type { EventActor } from '../actor/event-actor';
+import type { SalesWriter } from '../actor/staff-commands';
+import type { SalesState } from '../domain/types';
+import type { DomainEvent } from '../domain/commands';
+import type { ObservedActor } from '../actor/actor-deps';
 import type { QueueDepths } from '../observability/job-metrics';
 import { JobMetrics } from '../observability/job-metrics';
 import type { Metrics } from '../observability/metrics';
-import type { DeadLetter } from '../store/outbox-store';
+import type { DeadLetter, ResentLetter } from '../store/outbox-store';
 import { PostgresOutboxStore } from '../store/postgres-outbox-store';
 import { PostgresScheduleStore } from '../store/postgres-schedule-store';
 import type { SqlClient } from '../store/sql-client';
@@ -30,12 +33,14 @@ import type { RetryPolicy } from './retry-policy';
 import { Schedules } from './schedules';
 import { TicketSigner } from './ticket-signer';
 import { WebhookSender } from './webhook-sender';
-import type { WebhookType } from './webhook-types';
+import type { QueueWebhookData, WebhookType } from '../../protocol';
 
 /** Share of each backoff that is random, so retries after a receiver outage do not arrive in step. */
 const RETRY_JITTER = 0.2;
 /** Outbox rows per relay batch (one addBulk, one UPDATE). */
 const RELAY_BATCH = 500;
+/** Dead letters read per page when all are sent again. */
+const RESEND_PAGE = 500;
 /** A relay's or runner's claim on rows (ms); a process that dies leaves them for this long. */
 const RELAY_LEASE_MS = 30_000;
 /** A relayed row still unsettled after this long is checked against the queue (ms). */
@@ -79,6 +84,7 @@ export function bullmqConnection(url: string): Redis {
 /** What the jobs are built from. */
 export interface JobsDeps {
   config: JobsConfig;
+  /** The webhook queue's Redis (QUEUE_REDIS_URL, else REDIS_URL); none: deliveries run in process. */
   redisUrl: string | undefined;
   redisPrefix: string;
   /** The event store's database. */
@@ -93,11 +99,17 @@ export interface JobsDeps {
 export interface Jobs {
   readonly mode: 'bullmq' | 'in-process';
   /** For ActorObserver.applied. */
-  applied(actor: EventActor, event: DomainEvent): void;
-  /** For ActorDeps.sales: staff pause/resume with its announcement, in one statement. */
-  readonly sales: { setSales(eventId: string, sales: SalesState): Promise<boolean> };
+  applied(actor: ObservedActor, event: DomainEvent): void;
+  /** For ActorObserver.queueChanged. */
+  queueChanged(eventId: string, change: QueueWebhookData): void;
+  /** For ActorDeps.sales: staff pause/resume with its announcement, in one statement, fenced by the epoch. */
+  readonly sales: SalesWriter;
   /** Dead-lettered webhooks, newest first (staff). */
   deadLetters(limit: number, beforeId?: string): Promise<DeadLetter[]>;
+  /** Sends the dead letters among `ids` again (the others are left alone); returns those. */
+  resendDead(ids: string[]): Promise<ResentLetter[]>;
+  /** Sends every dead letter again, `eventId`'s only when given. */
+  resendAllDead(eventId?: string): Promise<ResentLetter[]>;
   readonly tickets: TicketSigner;
   /** Starts delivery and the schedules over the node's actors. */
   start(registry: ActorRegistry): void;
@@ -131,7 +143,7 @@ export function createJobs(deps: JobsDeps): Jobs {
   if (deps.redisUrl && sender) {
     connection = bullmqConnection(deps.redisUrl);
     connection.on('error', onError('redis'));
-    queue = new BullmqWebhookQueue(connection, queuePrefixOf(deps.redisPrefix), policy);
+    queue = new BullmqWebhookQueue(connection, queuePrefixOf(deps.redisPrefix), policy, config.keepFailedJobs);
     relay = new OutboxRelay(outbox, queue, subscribed, clock, relayOptions, onError('relay'));
   } else if (sender) {
     const leaseMs = 2 * config.webhookTimeoutMs + RELAY_LEASE_MS;
@@ -155,11 +167,33 @@ export function createJobs(deps: JobsDeps): Jobs {
     return { pending: counts.pending, ...jobs, dead: counts.dead };
   };
 
+  async function resendDead(ids: string[]): Promise<ResentLetter[]> {
+    if (ids.length === 0) return [];
+    // The failed job goes first: the row is still dead, so the relay cannot hand it over before that.
+    await queue?.forgetFailed(ids);
+    const resent = await outbox.resendDead(ids);
+    if (resent.length > 0) nudge();
+    return resent;
+  }
+
   return {
     mode: deps.redisUrl ? 'bullmq' : 'in-process',
     applied: announcer.applied,
-    sales: outbox,
+    queueChanged: announcer.queueChanged,
+    sales: announcedSales(deps.sql),
     deadLetters: (limit, beforeId) => outbox.listDead(limit, beforeId),
+    resendDead,
+    async resendAllDead(eventId?: string): Promise<ResentLetter[]> {
+      const resent: ResentLetter[] = [];
+      // Newest first by id, a page at a time: a letter that dies again meanwhile is not met twice.
+      let before: string | undefined;
+      for (;;) {
+        const page = await outbox.listDead(RESEND_PAGE, before);
+        if (page.length === 0) return resent;
+        before = page[page.length - 1].id;
+        resent.push(...(await resendDead(page.filter((d) => eventId === undefined || d.eventId === eventId).map((d) => d.id))));
+      }
+    },
     tickets: new TicketSigner(config.ticketSecret),
 
     start(registry: ActorRegistry): void {

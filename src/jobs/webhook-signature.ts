@@ -1,4 +1,4 @@
-// The `X-Aisle-Signature` header of CONTRACT.md (Webhooks): `t=<unix seconds>,v1=<hex HMAC-SHA256 of
+// The `X-Aisle-Signature` header of docs/protocol.md (Webhooks): `t=<unix seconds>,v1=<hex HMAC-SHA256 of
 // "<t>.<raw body>">`. Receivers check it with `verifyWebhookSignature`, this module's other half.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

@@ -17,13 +17,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel, base: { nodeId: config.nodeId, role: 'webhook-worker' } });
   const { webhookUrl, webhookSecret } = config.jobs;
-  if (!config.redisUrl || !config.databaseUrl || !webhookUrl || !webhookSecret) {
-    log.fatal('a webhook worker needs REDIS_URL, DATABASE_URL, WEBHOOK_URL and WEBHOOK_SECRET');
+  if (!config.queueRedisUrl || !config.databaseUrl || !webhookUrl || !webhookSecret) {
+    log.fatal('a webhook worker needs REDIS_URL (or QUEUE_REDIS_URL), DATABASE_URL, WEBHOOK_URL and WEBHOOK_SECRET');
     process.exit(1);
   }
   const sql = new PgClient({ connectionString: config.databaseUrl, poolSize: 2 });
   const outbox = new PostgresOutboxStore(sql);
-  const connection = bullmqConnection(config.redisUrl);
+  const connection = bullmqConnection(config.queueRedisUrl);
   connection.on('error', (error) => log.warn({ err: error }, 'redis error'));
   const worker = new BullmqWebhookWorker(
     connection,

@@ -1,4 +1,4 @@
-// Queue and schedule health (issue 4): webhook deliveries, the outbox and queue by state, schedule
+// Queue and schedule health: webhook deliveries, the outbox and queue by state, schedule
 // runs, passivation and reconciliation, registered in the node's registry beside its other metrics.
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';

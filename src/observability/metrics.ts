@@ -1,26 +1,31 @@
 // Prometheus metrics of one node, in one registry (no global default registry: tests run several
 // servers in one process).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { BatchedHistogram } from './batched-histogram';
 
 /** The node's metrics. */
 export class Metrics {
   readonly registry = new Registry();
-  readonly commands = new Counter({
+  readonly commands: Counter<'type' | 'outcome'> = new Counter({
     name: 'aisle_commands_total',
     help: 'Commands decided by actors, by type and outcome (ok or an error code)',
     labelNames: ['type', 'outcome'] as const,
     registers: [this.registry],
+    // Counted in plain numbers on the hot path, added to the counter when it is read (a scrape).
+    collect: (): void => this.flush(this.pendingCommands, this.commands),
   });
-  readonly requests = new Counter({
+  readonly requests: Counter<'type' | 'outcome'> = new Counter({
     name: 'aisle_ws_requests_total',
     help: 'WebSocket requests by type and outcome',
     labelNames: ['type', 'outcome'] as const,
     registers: [this.registry],
+    collect: (): void => this.flush(this.pendingRequests, this.requests),
   });
-  readonly requestSeconds = new Histogram({
+  // Observed once per request: a histogram without prom-client's per-observation label hashing.
+  readonly requestSeconds = new BatchedHistogram({
     name: 'aisle_ws_request_seconds',
     help: 'Time from a WebSocket request frame to its reply',
-    labelNames: ['type'] as const,
+    labelName: 'type',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
@@ -36,9 +41,26 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
+  readonly commitEpochRefusals = new Counter({
+    name: 'aisle_commit_epoch_refusals_total',
+    help: 'Orders whose commit the epoch check refused: a newer owner had claimed the event (a paused or partitioned old owner)',
+    registers: [this.registry],
+  });
   readonly connections = new Gauge({
     name: 'aisle_ws_connections',
     help: 'Open WebSocket connections',
+    registers: [this.registry],
+  });
+  readonly uwsBuild = new Gauge({
+    name: 'aisle_uws_build',
+    help: 'The uWebSockets.js build serving this process (1), by package, version and Node ABI',
+    labelNames: ['package', 'version', 'node_abi'] as const,
+    registers: [this.registry],
+  });
+  readonly uwsBuildSkipped = new Gauge({
+    name: 'aisle_uws_build_skipped',
+    help: 'uWebSockets.js builds tried first and not used (1), with the reason',
+    labelNames: ['package', 'version', 'reason'] as const,
     registers: [this.registry],
   });
   readonly slowConsumersDropped = new Counter({
@@ -93,38 +115,53 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  // Hot-path helpers: prom-client hashes the label set on every call; these keep one child per label
-  // combination instead (a handful of types × outcomes).
-  private readonly children = new Map<string, { inc(): void }>();
-  private readonly timers = new Map<string, { observe(value: number): void }>();
+  // Hot-path counting in batches: prom-client hashes the label set on every inc, so requests and
+  // commands are counted in plain numbers per type and outcome (no allocation once both were seen)
+  // and added to the counters in one go when the registry is read.
+  private readonly pendingRequests = new Map<string, Map<string, number>>();
+  private readonly pendingCommands = new Map<string, Map<string, number>>();
 
   /** Counts one WebSocket request by type and outcome. */
   countRequest(type: string, outcome: string): void {
-    this.child(this.requests, 'r', type, outcome).inc();
+    bump(this.pendingRequests, type, outcome);
   }
 
   /** Counts one actor command by type and outcome. */
   countCommand(type: string, outcome: string): void {
-    this.child(this.commands, 'c', type, outcome).inc();
+    bump(this.pendingCommands, type, outcome);
+  }
+
+  /** Records which uWebSockets.js build serves this process and which were tried before it. */
+  recordUwsBuild(
+    build: { package: string; version: string },
+    skipped: readonly { package: string; version: string; reason: string }[],
+  ): void {
+    this.uwsBuild.set({ package: build.package, version: build.version, node_abi: process.versions.modules }, 1);
+    for (const { package: name, version, reason } of skipped) this.uwsBuildSkipped.set({ package: name, version, reason }, 1);
   }
 
   /** Records how long a WebSocket request took, in seconds. */
   timeRequest(type: string, seconds: number): void {
-    let timer = this.timers.get(type);
-    if (!timer) {
-      timer = this.requestSeconds.labels({ type });
-      this.timers.set(type, timer);
-    }
-    timer.observe(seconds);
+    this.requestSeconds.observe(type, seconds);
   }
 
-  private child(counter: Counter<'type' | 'outcome'>, kind: string, type: string, outcome: string): { inc(): void } {
-    const key = `${kind}\0${type}\0${outcome}`;
-    let child = this.children.get(key);
-    if (!child) {
-      child = counter.labels({ type, outcome });
-      this.children.set(key, child);
+  /** Adds what was counted since the last read to `counter`. */
+  private flush(pending: Map<string, Map<string, number>>, counter: Counter<'type' | 'outcome'>): void {
+    for (const [type, outcomes] of pending) {
+      for (const [outcome, n] of outcomes) {
+        if (n === 0) continue;
+        counter.labels({ type, outcome }).inc(n);
+        outcomes.set(outcome, 0);
+      }
     }
-    return child;
   }
+}
+
+function bump(counts: Map<string, Map<string, number>>, type: string, outcome: string): void {
+  let outcomes = counts.get(type);
+  if (!outcomes) {
+    outcomes = new Map();
+    counts.set(type, outcomes);
+  }
+  outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
 }

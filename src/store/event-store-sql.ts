@@ -1,46 +1,70 @@
 // The statements of PostgresEventStore, one constant each, headed by what it takes and returns.
 // Plain SQL that runs unchanged on Postgres 15 (pg) and PGlite. Batches travel as parallel arrays
-// expanded with unnest: one statement per batch, ~2× the rows/s of multi-row VALUES (DEPENDENCIES.md).
+// expanded with unnest: one statement per batch, ~2× the rows/s of multi-row VALUES (docs/decisions.md).
 
 /**
  * $1 definition (JSON text), $2 id, $3 name, $4 startsAt, $5 salesOpenAt, $6 salesCloseAt (ISO text or
- * null) → [{id}] if the event is new, [] if the id exists. A time that is not a timestamp fails (22007).
+ * null), $7 layout (bytea, layout-column.ts) → [{id}] if the event is new (with an area_sales row per
+ * standing area), [] if the id exists. A time that is not a timestamp fails (22007). A definition with
+ * `draft: true` starts as a draft (lifecycle, 004_staff.sql).
  */
 export const INSERT_EVENT = `
-INSERT INTO events (definition, id, name, starts_at, sales_open_at, sales_close_at)
-SELECT $1::jsonb, $2::text, $3::text, $4::text, $5::text, $6::text
-WHERE $4::text::timestamptz IS NOT NULL
-  AND ($5::text IS NULL OR $5::text::timestamptz IS NOT NULL)
-  AND ($6::text IS NULL OR $6::text::timestamptz IS NOT NULL)
-ON CONFLICT (id) DO NOTHING
-RETURNING id`;
+WITH new_event AS (
+  INSERT INTO events (definition, id, name, starts_at, sales_open_at, sales_close_at, lifecycle, layout)
+  SELECT $1::jsonb, $2::text, $3::text, $4::text, $5::text, $6::text,
+    CASE WHEN ($1::jsonb ->> 'draft')::boolean IS TRUE THEN 'draft' ELSE 'published' END, $7::bytea
+  WHERE $4::text::timestamptz IS NOT NULL
+    AND ($5::text IS NULL OR $5::text::timestamptz IS NOT NULL)
+    AND ($6::text IS NULL OR $6::text::timestamptz IS NOT NULL)
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id, definition
+), new_areas AS (
+  INSERT INTO area_sales (event_id, area_id, capacity)
+  SELECT e.id, area->>'id', (area->>'capacity')::int
+  FROM new_event e CROSS JOIN LATERAL jsonb_array_elements(coalesce(e.definition->'areas', '[]')) AS area
+)
+SELECT id FROM new_event`;
 
-/** No parameters → [{id, name, starts_at, sales, sales_open_at, sales_close_at}] in creation order. */
+/** No parameters → [{id, name, starts_at, sales, sales_open_at, sales_close_at, lifecycle}] in creation order. */
 export const LIST_EVENTS = `
-SELECT id, name, starts_at, sales, sales_open_at, sales_close_at FROM events ORDER BY created_seq`;
+SELECT id, name, starts_at, sales, sales_open_at, sales_close_at, lifecycle FROM events ORDER BY created_seq`;
 
 /** $1 event id → [{definition}]. */
 export const SELECT_DEFINITION = `
 SELECT definition FROM events WHERE id = $1`;
 
-/** $1 event id → [{definition, sales}]. */
+/**
+ * $1 event id → [{definition, sales, layout}]: the definition without its seats (they come from
+ * `layout`, or, when that is NULL for an event created before it existed, from SELECT_SEATS).
+ */
 export const SELECT_EVENT = `
-SELECT definition, sales FROM events WHERE id = $1`;
+SELECT definition - 'seats' AS definition, sales, layout FROM events WHERE id = $1`;
+
+/** $1 event id → [{seats}]: the definition's seats (JSON), for events with no layout yet. */
+export const SELECT_SEATS = `
+SELECT definition -> 'seats' AS seats FROM events WHERE id = $1`;
+
+/** $1 event id, $2 layout (bytea) → []: stores a layout built for an event that had none. */
+export const UPDATE_LAYOUT = `
+UPDATE events SET layout = $2 WHERE id = $1 AND layout IS NULL`;
 
 /** $1 event id → [{seat_id}]. */
 export const SELECT_BLOCKED = `
 SELECT seat_id FROM blocked_seats WHERE event_id = $1`;
 
-/** $1 event id → [{id, user_id, total, seats: text[], areas: {areaId: places}}], live orders in commit order. */
+/** $1 event id → [{id, user_id, total, seats: [seatId], areas: {areaId: places}}], live orders in commit order. */
 export const SELECT_LIVE_ORDERS = `
-SELECT o.id, o.user_id, o.total,
-  (SELECT coalesce(array_agg(s.seat_id ORDER BY s.position), '{}')
-     FROM order_seats s WHERE s.order_id = o.id) AS seats,
-  (SELECT coalesce(json_object_agg(a.area_id, a.places), '{}')
-     FROM order_areas a WHERE a.order_id = o.id) AS areas
+SELECT o.id, o.user_id, o.hold_id, o.total, o.seats, o.areas, (extract(epoch FROM o.created_at) * 1000)::float8 AS created_ms
 FROM orders o
 WHERE o.event_id = $1 AND o.status = 'confirmed'
 ORDER BY o.seq`;
+
+/**
+ * $1 event id, $2 hold ids → [{hold_id}] of those holds that orders of the event (live or cancelled)
+ * were bought from. It reads the event's orders through orders_event_seq, as loading them does.
+ */
+export const SELECT_BOUGHT_HOLDS = `
+SELECT DISTINCT o.hold_id FROM orders o WHERE o.event_id = $1 AND o.hold_id = ANY($2::text[])`;
 
 /** $1 event id, $2 node id → [{epoch}]: the first claim is epoch 1, each later one adds 1. */
 export const CLAIM_OWNERSHIP = `
@@ -50,16 +74,22 @@ ON CONFLICT (event_id) DO UPDATE
 RETURNING epoch`;
 
 /** $1 event id → [{node_id, epoch}]. */
+/** $1 event id → one row when the event exists. */
+export const SELECT_EVENT_EXISTS = `
+SELECT 1 AS found FROM events WHERE id = $1`;
+
 export const SELECT_OWNERSHIP = `
 SELECT node_id, epoch FROM event_owners WHERE event_id = $1`;
 
 /**
  * $1 event id, $2 epoch; orders $3 ids, $4 user ids, $5 hold ids, $6 totals, $7 idempotency keys (null
- * elements for none), $8 created_at (ISO); seats $9 order ids, $10 seat ids, $11 positions, $12 ticket
- * codes; areas $13 order ids, $14 area ids, $15 places; area tickets $16 order ids, $17 area ids,
- * $18 positions, $19 codes; $20 `order.confirmed` outbox payloads (JSON text, one per order)
- * → [{owned}]. owned = false: the epoch moved on and nothing was written. A seat already sold, or a
- * taken order id or idempotency key, fails the whole statement with 23505 (nothing written).
+ * elements for none), $8 created_at (ISO), $9 seats (a JSON array of seat ids each), $10 areas (a JSON
+ * object {areaId: places} each); $11 `order.confirmed` outbox payloads (JSON text, one per order); $12
+ * pricing (JSON text or null each, see migrations/009)
+ * → [{owned}]. owned = false: the epoch moved on and nothing was written.
+ * The orders_sell trigger (migrations/003) writes each order's live seats and adds its places to
+ * area_sales in this statement: a seat already sold, or a taken order id or idempotency key, fails
+ * it with 23505; a standing area over its capacity with 23514 (nothing written either way).
  * FOR SHARE makes a concurrent claimOwnership (which updates the row) wait for this commit, or makes
  * this statement see the new epoch: a fenced node never writes after the claim.
  */
@@ -67,34 +97,27 @@ export const COMMIT_ORDERS = `
 WITH owner AS (
   SELECT epoch FROM event_owners WHERE event_id = $1 AND epoch = $2 FOR SHARE
 ), new_orders AS (
-  INSERT INTO orders (id, event_id, user_id, hold_id, total, idempotency_key, created_at)
-  SELECT o.id, $1, o.user_id, o.hold_id, o.total, o.idempotency_key, o.created_at
-  FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[])
-    AS o (id, user_id, hold_id, total, idempotency_key, created_at)
-  WHERE EXISTS (SELECT FROM owner)
-), new_seats AS (
-  INSERT INTO order_seats (order_id, event_id, seat_id, position, ticket_code)
-  SELECT s.order_id, $1, s.seat_id, s.position, s.ticket_code
-  FROM unnest($9::text[], $10::text[], $11::int[], $12::text[]) AS s (order_id, seat_id, position, ticket_code)
-  WHERE EXISTS (SELECT FROM owner)
-), new_areas AS (
-  INSERT INTO order_areas (order_id, event_id, area_id, places)
-  SELECT a.order_id, $1, a.area_id, a.places
-  FROM unnest($13::text[], $14::text[], $15::int[]) AS a (order_id, area_id, places)
-  WHERE EXISTS (SELECT FROM owner)
-), new_area_tickets AS (
-  INSERT INTO area_tickets (order_id, event_id, area_id, position, code)
-  SELECT t.order_id, $1, t.area_id, t.position, t.code
-  FROM unnest($16::text[], $17::text[], $18::int[], $19::text[]) AS t (order_id, area_id, position, code)
+  INSERT INTO orders (id, event_id, user_id, hold_id, total, idempotency_key, created_at, seats, areas, pricing)
+  SELECT o.id, $1, o.user_id, o.hold_id, o.total, o.idempotency_key, o.created_at, o.seats::jsonb, o.areas::jsonb, o.pricing::jsonb
+  FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $12::text[])
+    AS o (id, user_id, hold_id, total, idempotency_key, created_at, seats, areas, pricing)
   WHERE EXISTS (SELECT FROM owner)
 ), new_outbox AS (
   INSERT INTO outbox (event_id, type, payload)
   SELECT $1, 'order.confirmed', p.payload::jsonb
-  FROM unnest($20::text[]) WITH ORDINALITY AS p (payload, n)
+  FROM unnest($11::text[]) WITH ORDINALITY AS p (payload, n)
   WHERE EXISTS (SELECT FROM owner)
   ORDER BY p.n
 )
 SELECT EXISTS (SELECT FROM owner) AS owned`;
+
+/** $1 event id → [{area_id, room}]: places of each standing area not sold yet. */
+export const SELECT_AREA_ROOM = `
+SELECT area_id, capacity - sold AS room FROM area_sales WHERE event_id = $1`;
+
+/** $1 order ids → [{id}]: those stored (confirmed, or cancelled since). Resolves an in-doubt commit. */
+export const SELECT_STORED_ORDER_IDS = `
+SELECT id FROM orders WHERE id = ANY ($1::text[])`;
 
 // The two conflict lookups probe the unique indexes once per batch row through LATERAL … LIMIT 1,
 // which the planner cannot turn into a join: with the stale statistics of a table that just grew
@@ -123,19 +146,13 @@ CROSS JOIN LATERAL (
 /**
  * The columns of a StoredOrder; callers append FROM-less conditions after `FROM orders o`.
  * → [{id, event_id, user_id, hold_id, total, status, seq, created_at (ISO text, UTC, ms),
- * seats: [{seatId, code, voided}], areas: {areaId: places}, area_tickets: [{areaId, code, voided}]}].
+ * seats: [seatId], areas: {areaId: places}, pricing (null before tiers)}]. Ticket codes are derived from
+ * these (ticket-code.ts).
  */
 const ORDER_SELECT = `
 SELECT o.id, o.event_id, o.user_id, o.hold_id, o.total, o.status, o.seq,
   to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
-  (SELECT coalesce(json_agg(json_build_object('seatId', s.seat_id, 'code', s.ticket_code, 'voided', s.voided)
-                            ORDER BY s.position), '[]')
-     FROM order_seats s WHERE s.order_id = o.id) AS seats,
-  (SELECT coalesce(json_object_agg(a.area_id, a.places), '{}')
-     FROM order_areas a WHERE a.order_id = o.id) AS areas,
-  (SELECT coalesce(json_agg(json_build_object('areaId', t.area_id, 'code', t.code, 'voided', t.voided)
-                            ORDER BY t.area_id, t.position), '[]')
-     FROM area_tickets t WHERE t.order_id = o.id) AS area_tickets
+  o.seats, o.areas, o.pricing
 FROM orders o`;
 
 /** $1 order id → [order row] (see ORDER_SELECT). */
@@ -161,16 +178,13 @@ export const LOCK_ORDER = `
 SELECT status FROM orders WHERE id = $1 AND event_id = $2 FOR UPDATE`;
 
 /**
- * $1 order id, $2 `order.cancelled` outbox payload (JSON text) → []. Cancels the order, voids its seats
- * (freeing them in order_seats_live_seat) and tickets, and queues the outbox row, in one statement.
+ * $1 order id, $2 `order.cancelled` outbox payload (JSON text) → []. Cancels the order and queues the
+ * outbox row, in one statement; the orders_cancel trigger (migrations/003) voids its seats (freeing
+ * them in order_seats_live_seat) and gives its places back to area_sales.
  */
 export const CANCEL_ORDER = `
 WITH cancelled AS (
   UPDATE orders SET status = 'cancelled', cancelled_at = now() WHERE id = $1 RETURNING event_id
-), voided_seats AS (
-  UPDATE order_seats SET voided = true WHERE order_id = $1
-), voided_tickets AS (
-  UPDATE area_tickets SET voided = true WHERE order_id = $1
 )
 INSERT INTO outbox (event_id, type, payload)
 SELECT event_id, 'order.cancelled', $2::jsonb FROM cancelled`;
@@ -188,3 +202,37 @@ ON CONFLICT DO NOTHING`;
 /** $1 event id, $2 seat ids → []. */
 export const DELETE_BLOCKED = `
 DELETE FROM blocked_seats WHERE event_id = $1 AND seat_id = ANY ($2::text[])`;
+
+/** $1 event id, $2 user id → [order row] of the user in the event, oldest first (uses orders_idempotency_key's prefix). */
+export const SELECT_USER_ORDERS = `${ORDER_SELECT}
+WHERE o.event_id = $1 AND o.user_id = $2
+ORDER BY o.seq`;
+
+/** $1 order id, $2 ticket code → [order row + used_at (ISO text or null)] (see ORDER_SELECT). */
+export const SELECT_TICKET_ORDER = `
+SELECT t.*, to_char(c.used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS used_at
+FROM (${ORDER_SELECT} WHERE o.id = $1) AS t
+LEFT JOIN ticket_checkins c ON c.code = $2`;
+
+/**
+ * $1 code, $2 order id, $3 staff user id → [{used_at, checked_in}] when this call checked the ticket in
+ * (`checked_in`: the event's check-ins counting this one, bumped in the same statement); nothing when it
+ * was already in, or the order is not confirmed (void), in the same statement.
+ */
+export const INSERT_CHECKIN = `
+WITH checked AS (
+  INSERT INTO ticket_checkins (code, event_id, order_id, checked_in_by)
+  SELECT $1, o.event_id, o.id, $3 FROM orders o WHERE o.id = $2 AND o.status = 'confirmed'
+  ON CONFLICT (code) DO NOTHING
+  RETURNING event_id, used_at
+), counted AS (
+  INSERT INTO event_checkin_counts (event_id, checked_in)
+  SELECT event_id, 1 FROM checked
+  ON CONFLICT (event_id) DO UPDATE SET checked_in = event_checkin_counts.checked_in + 1
+  RETURNING checked_in
+)
+SELECT to_char(c.used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS used_at, n.checked_in::int AS checked_in
+FROM checked c CROSS JOIN counted n`;
+
+/** $1 event id → [{checked_in}] (no row: none yet). */
+export const SELECT_CHECKIN_COUNT = `SELECT checked_in::int AS checked_in FROM event_checkin_counts WHERE event_id = $1`;

@@ -3,9 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDefinition } from '../domain/types';
-import { InvalidCursorError } from './event-store';
 import type { EventStore, NewOrder } from './event-store';
+import { orderReadsContract } from './event-store-orders.contract';
+import { ticketDeskContract } from './ticket-desk.contract';
 import { readMigrations } from './migrator';
+import { devTicketSecret, TicketCodes } from './ticket-code';
 import type { SqlExecutor } from './sql-client';
 
 /** What the contract needs from an implementation's test file. */
@@ -121,9 +123,9 @@ export function eventStoreContract(createHarness: () => Promise<EventStoreHarnes
       const listed = (await other.listEvents()).filter((e) => e.id === first.id || e.id === second.id);
       expect(listed).toEqual([
         { id: first.id, name: first.name, startsAt: first.startsAt, sales: 'open',
-          salesOpenAt: '2030-01-01T10:00:00Z', salesCloseAt: null },
+          salesOpenAt: '2030-01-01T10:00:00Z', salesCloseAt: null, lifecycle: 'published' },
         { id: second.id, name: second.name, startsAt: second.startsAt, sales: 'open',
-          salesOpenAt: null, salesCloseAt: '2030-06-01T19:00:00Z' },
+          salesOpenAt: null, salesCloseAt: '2030-06-01T19:00:00Z', lifecycle: 'published' },
       ]);
       expect(await other.getDefinition(first.id)).toEqual(first);
     });
@@ -138,6 +140,36 @@ export function eventStoreContract(createHarness: () => Promise<EventStoreHarnes
     it('returns null for an unknown event', async () => {
       expect(await store.getDefinition('no-such-event')).toBeNull();
       expect(await store.loadEvent('no-such-event')).toBeNull();
+    });
+
+    it('loads the seats from the compact layout, and builds and keeps one for an event stored without', async () => {
+      const { seats, ...header } = { ...definitionFor(uniqueId('ev')), name: 'Layout' };
+      seats.reverse();
+      seats[3] = { ...seats[3], id: 'Ω-é 1', row: 'AA', accessible: true, x: 1.5 };
+      const definition = { ...header, seats };
+      await store.createEvent(definition);
+      const legacy = { ...definition, id: uniqueId('old') };
+      await store.createEvent(legacy);
+      // As events created before the layout column existed are stored.
+      await harness.sql.query('UPDATE events SET layout = NULL WHERE id = $1', [legacy.id]);
+      for (const event of [definition, legacy, legacy]) {
+        const restored = await other.loadEvent(event.id);
+        expect(restored?.definition).toEqual({ ...header, id: event.id });
+        const table = restored!.seats!;
+        expect(Array.from({ length: table.count }, (_, i) => table.seat(i, header.categories))).toEqual(seats);
+        expect(table.indexOf('Ω-é 1')).toBe(3);
+      }
+      const [row] = await harness.sql.query<{ stored: boolean }>('SELECT layout IS NOT NULL AS stored FROM events WHERE id = $1', [legacy.id]);
+      expect(row.stored).toBe(true);
+    });
+
+    it('keeps the stored seats when an edit comes from a definition loaded without them', async () => {
+      const definition = definitionFor(uniqueId('ev'));
+      await store.createEvent(definition);
+      const restored = await store.loadEvent(definition.id);
+      expect('seats' in restored!.definition).toBe(false);
+      expect(await store.updateDefinition(null, { ...restored!.definition, name: 'Renamed' })).toBe('ok');
+      expect(await other.getDefinition(definition.id)).toEqual({ ...definition, name: 'Renamed' });
     });
 
     it('round-trips sales and blocked seats through loadEvent', async () => {
@@ -158,6 +190,14 @@ export function eventStoreContract(createHarness: () => Promise<EventStoreHarnes
   });
 
   describe('ownership', () => {
+    it('tells whether an event exists without writing anything', async () => {
+      const eventId = uniqueId('ev');
+      expect(await store.eventExists(eventId)).toBe(false);
+      expect(await store.getOwnership(eventId)).toBeNull();
+      await store.createEvent(definitionFor(eventId));
+      expect(await store.eventExists(eventId)).toBe(true);
+    });
+
     it('starts at epoch 1 and increments on every claim', async () => {
       const eventId = uniqueId('ev');
       await store.createEvent(definitionFor(eventId));
@@ -177,8 +217,8 @@ export function eventStoreContract(createHarness: () => Promise<EventStoreHarnes
 
       const restored = await other.loadEvent(eventId);
       expect(restored?.orders).toEqual([
-        { orderId: seated.orderId, userId: 'alice', seats: [3, 1], areas: {}, total: 10000 },
-        { orderId: mixed.orderId, userId: 'bob', seats: [9], areas: { ga: 3 }, total: 20000 },
+        { orderId: seated.orderId, userId: 'alice', holdId: seated.holdId, seats: [3, 1], areas: {}, total: 10000, confirmedAt: Date.parse('2030-01-02T03:04:05.678Z') },
+        { orderId: mixed.orderId, userId: 'bob', holdId: mixed.holdId, seats: [9], areas: { ga: 3 }, total: 20000, confirmedAt: Date.parse('2030-01-02T03:04:05.678Z') },
       ]);
 
       const stored = await other.getOrder(mixed.orderId);
@@ -190,7 +230,12 @@ export function eventStoreContract(createHarness: () => Promise<EventStoreHarnes
       const codes = [...(stored?.tickets ?? []), ...((await other.getOrder(seated.orderId))?.tickets ?? [])]
         .map((t) => t.code);
       expect(new Set(codes).size).toBe(6);
-      for (const code of codes) expect(code).toMatch(/^[0-9A-Z]{26}$/);
+      // Derived, not stored: the harness's stores use the default (development) ticket secret.
+      const verifier = new TicketCodes(devTicketSecret('unconfigured'));
+      expect(stored?.tickets.map((t) => verifier.verify(t.code))).toEqual([
+        { orderId: mixed.orderId, place: { kind: 'seat', seatId: 'A-1-10' } },
+        ...[0, 1, 2].map((index) => ({ orderId: mixed.orderId, place: { kind: 'area', areaId: 'ga', index } })),
+      ]);
 
       expect(await outboxOf(eventId)).toEqual([
         { type: 'order.confirmed', payload: { orderId: seated.orderId, eventId, userId: 'alice',
@@ -198,6 +243,68 @@ export function eventStoreContract(createHarness: () => Promise<EventStoreHarnes
         { type: 'order.confirmed', payload: { orderId: mixed.orderId, eventId, userId: 'bob',
           seats: ['A-1-10'], areas: { ga: 3 }, total: 20000 } },
       ]);
+    });
+
+    it('sells a standing area up to its capacity and names the orders beyond it (nothing written)', async () => {
+      const { eventId, epoch } = await ownedEvent();
+      const first = orderFor(eventId, [], { areas: { ga: 60 } });
+      expect(await store.commitOrders(eventId, epoch, [first])).toEqual({ ok: true });
+      const fits = orderFor(eventId, [], { areas: { ga: 30 } });
+      const tooMany = orderFor(eventId, [], { areas: { ga: 20 } });
+      const last = orderFor(eventId, [], { areas: { ga: 10 } });
+      expect(await store.commitOrders(eventId, epoch, [fits, tooMany, last]))
+        .toEqual({ ok: false, reason: 'seat_taken', orderIds: [tooMany.orderId] });
+      expect(await orderCount(eventId)).toBe(1);
+      expect(await store.commitOrders(eventId, epoch, [fits, last])).toEqual({ ok: true });
+      const [row] = await harness.sql.query<{ sold: number }>(
+        `SELECT sold FROM area_sales WHERE event_id = $1 AND area_id = 'ga'`, [eventId]);
+      expect(row.sold).toBe(100);
+      const unknownArea = orderFor(eventId, [], { areas: { balcony: 1 } });
+      expect(await store.commitOrders(eventId, epoch, [unknownArea]))
+        .toEqual({ ok: false, reason: 'seat_taken', orderIds: [unknownArea.orderId] });
+    });
+
+    it('refuses a sale written past the actor, straight into Postgres: a seat twice, a floor over capacity', async () => {
+      const { eventId, epoch } = await ownedEvent();
+      await store.commitOrders(eventId, epoch, [orderFor(eventId, ['A-1-1'], { areas: { ga: 99 } })]);
+      const insert = (id: string, seats: string[], areas: Record<string, number>): Promise<unknown> =>
+        harness.sql.query(
+          `INSERT INTO orders (id, event_id, user_id, hold_id, total, created_at, seats, areas)
+           VALUES ($1, $2, 'mallory', 'h', 0, now(), $3::jsonb, $4::jsonb)`,
+          [id, eventId, JSON.stringify(seats), JSON.stringify(areas)]);
+      await expect(insert(uniqueId('ord'), [], { ga: 2 })).rejects.toMatchObject({ code: '23514' });
+      await expect(insert(uniqueId('ord'), ['A-1-1'], {})).rejects.toMatchObject({ code: '23505' });
+      await expect(harness.sql.query(
+        `UPDATE area_sales SET sold = capacity + 1 WHERE event_id = $1`, [eventId])).rejects.toMatchObject({ code: '23514' });
+      await expect(harness.sql.query(
+        `UPDATE orders SET seats = '["A-1-2"]' WHERE event_id = $1`, [eventId])).rejects.toMatchObject({ code: '23514' });
+      // The last place still sells, through the same guard.
+      await insert(uniqueId('ord'), ['A-1-2'], { ga: 1 });
+      expect(await orderCount(eventId)).toBe(2);
+      const [row] = await harness.sql.query<{ sold: number; seats: number }>(
+        `SELECT (SELECT sold FROM area_sales WHERE event_id = $1) AS sold,
+                (SELECT count(*)::int FROM order_seats WHERE event_id = $1 AND NOT voided) AS seats`, [eventId]);
+      expect(row).toEqual({ sold: 100, seats: 2 });
+    });
+
+    it('tells which of a batch\'s orders are stored', async () => {
+      const { eventId, epoch } = await ownedEvent();
+      const stored = orderFor(eventId, ['A-1-1']);
+      await store.commitOrders(eventId, epoch, [stored]);
+      expect(await other.storedAmong([stored.orderId, 'never-written'])).toEqual(new Set([stored.orderId]));
+      expect(await other.storedAmong([])).toEqual(new Set());
+    });
+
+    it('tells which holds orders of the event were bought from, cancelled ones included', async () => {
+      const { eventId, epoch } = await ownedEvent();
+      const live = orderFor(eventId, ['A-1-1']);
+      const cancelled = orderFor(eventId, ['A-1-2']);
+      await store.commitOrders(eventId, epoch, [live, cancelled]);
+      expect(await store.cancelOrder(eventId, epoch, cancelled.orderId)).toBe('cancelled');
+      const { eventId: elsewhere } = await ownedEvent();
+      expect(await other.boughtHolds(eventId, [live.holdId, cancelled.holdId, 'never-bought'])).toEqual(new Set([live.holdId, cancelled.holdId]));
+      expect(await other.boughtHolds(elsewhere, [live.holdId])).toEqual(new Set());
+      expect(await other.boughtHolds(eventId, [])).toEqual(new Set());
     });
 
     it('commits an empty batch as a no-op', async () => {
@@ -269,84 +376,15 @@ export function eventStoreContract(createHarness: () => Promise<EventStoreHarnes
     });
   });
 
-  describe('orders', () => {
-    it('finds an order by the user\'s idempotency key for the event', async () => {
-      const { eventId, epoch } = await ownedEvent();
-      const order = orderFor(eventId, ['A-1-1'], { idempotencyKey: 'buy-1' });
-      await store.commitOrders(eventId, epoch, [order]);
-      expect((await other.findOrderByIdempotencyKey(eventId, 'alice', 'buy-1'))?.orderId).toBe(order.orderId);
-      expect(await other.findOrderByIdempotencyKey(eventId, 'bob', 'buy-1')).toBeNull();
-      expect(await other.findOrderByIdempotencyKey(eventId, 'alice', 'buy-2')).toBeNull();
-      expect(await other.getOrder('no-such-order')).toBeNull();
-    });
-
-    it('lists orders oldest first, page by page, with next null on the last page', async () => {
-      const { eventId, epoch } = await ownedEvent();
-      const orders = ['A-1-1', 'A-1-2', 'A-1-3', 'A-1-4', 'A-1-5'].map((seat) => orderFor(eventId, [seat]));
-      await store.commitOrders(eventId, epoch, orders.slice(0, 3));
-      await store.commitOrders(eventId, epoch, orders.slice(3));
-      await store.cancelOrder(eventId, epoch, orders[1].orderId);
-
-      const seen: string[] = [];
-      const statuses: string[] = [];
-      let after: string | null = null;
-      let pages = 0;
-      do {
-        const page = await other.listOrders(eventId, after, 2);
-        seen.push(...page.orders.map((o) => o.orderId));
-        statuses.push(...page.orders.map((o) => o.status));
-        after = page.next;
-        pages++;
-      } while (after !== null);
-      expect(pages).toBe(3);
-      expect(seen).toEqual(orders.map((o) => o.orderId));
-      expect(statuses).toEqual(['confirmed', 'cancelled', 'confirmed', 'confirmed', 'confirmed']);
-
-      expect((await other.listOrders(eventId, null, 5)).next).toBeNull();
-      expect(await other.listOrders(uniqueId('ev'), null, 10)).toEqual({ orders: [], next: null });
-      await expect(other.listOrders(eventId, 'not-a-cursor', 2)).rejects.toBeInstanceOf(InvalidCursorError);
-    });
-
-    it('cancels an order: frees its seats, voids its tickets, queues order.cancelled', async () => {
-      const { eventId, epoch } = await ownedEvent();
-      const order = orderFor(eventId, ['A-1-6', 'A-1-7'], { areas: { ga: 2 } });
-      await store.commitOrders(eventId, epoch, [order]);
-      expect(await store.cancelOrder(eventId, epoch, order.orderId)).toBe('cancelled');
-
-      const cancelled = await other.getOrder(order.orderId);
-      expect(cancelled).toMatchObject({ status: 'cancelled', seats: ['A-1-6', 'A-1-7'], areas: { ga: 2 }, tickets: [] });
-      const voided = await harness.sql.query<{ live: number }>(
-        `SELECT (SELECT count(*) FROM order_seats WHERE order_id = $1 AND NOT voided)::int
-              + (SELECT count(*) FROM area_tickets WHERE order_id = $1 AND NOT voided)::int AS live`,
-        [order.orderId]);
-      expect(voided[0].live).toBe(0);
-      expect((await outboxOf(eventId)).map((row) => row.type)).toEqual(['order.confirmed', 'order.cancelled']);
-      expect((await outboxOf(eventId))[1].payload).toEqual({
-        orderId: order.orderId, eventId, userId: 'alice', seats: ['A-1-6', 'A-1-7'], areas: { ga: 2 }, total: 10000,
-      });
-      expect((await store.loadEvent(eventId))?.orders).toEqual([]);
-
-      const again = orderFor(eventId, ['A-1-7'], { userId: 'bob' });
-      expect(await store.commitOrders(eventId, epoch, [again])).toEqual({ ok: true });
-      expect((await store.loadEvent(eventId))?.orders.map((o) => o.seats)).toEqual([[6]]);
-    });
-
-    it('answers already_cancelled, not_found and fenced without changing anything', async () => {
-      const { eventId, epoch } = await ownedEvent();
-      const order = orderFor(eventId, ['A-1-1']);
-      const kept = orderFor(eventId, ['A-1-2']);
-      await store.commitOrders(eventId, epoch, [order, kept]);
-      await store.cancelOrder(eventId, epoch, order.orderId);
-      expect(await store.cancelOrder(eventId, epoch, order.orderId)).toBe('already_cancelled');
-      expect(await store.cancelOrder(eventId, epoch, 'no-such-order')).toBe('not_found');
-      expect(await store.cancelOrder(uniqueId('ev'), epoch, kept.orderId)).toBe('fenced');
-
-      const newer = await store.claimOwnership(eventId, 'node-b');
-      expect(await store.cancelOrder(eventId, epoch, kept.orderId)).toBe('fenced');
-      expect((await store.getOrder(kept.orderId))?.status).toBe('confirmed');
-      expect(await store.cancelOrder(eventId, newer, kept.orderId)).toBe('cancelled');
-      expect((await outboxOf(eventId)).map((row) => row.type))
-        .toEqual(['order.confirmed', 'order.confirmed', 'order.cancelled', 'order.cancelled']);
-    });
+  orderReadsContract({
+    store: () => store,
+    other: () => other,
+    sql: () => harness.sql,
+    ownedEvent,
+    outboxOf,
+    orderFor,
+    unknownEventId: () => uniqueId('ev'),
   });
+
+  ticketDeskContract({ store: () => store, sql: () => harness.sql, ownedEvent, orderFor });
 }

@@ -1,4 +1,4 @@
-// Picks the store's database from the configuration (CONTRACT.md: DATABASE_URL, else PGlite in
+// Picks the store's database from the configuration (docs/protocol.md: DATABASE_URL, else PGlite in
 // DATA_DIR) and brings its schema up to date.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -16,6 +16,12 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** pg pool size (default DEFAULT_POOL_SIZE). */
   poolSize?: number;
+  /** pg statement timeout (ms; default DEFAULT_STATEMENT_TIMEOUT_MS, 0: none). */
+  statementTimeoutMs?: number;
+  /** Signs ticket codes (config TICKET_SECRET); tests may leave it out. */
+  ticketSecret?: string;
+  /** Writes an `order.confirmed` outbox row per order (default true; false when no webhook carries it). */
+  announceOrders?: boolean;
 }
 
 /** Opens the configured database and applies pending migrations; throws StoreUnavailableError if unreachable. */
@@ -34,13 +40,13 @@ export interface OpenDatabase {
 export async function openDatabase(options: OpenStoreOptions): Promise<OpenDatabase> {
   let client: SqlClient;
   if (options.databaseUrl) {
-    client = new PgClient({ connectionString: options.databaseUrl, poolSize: options.poolSize });
+    client = new PgClient({ connectionString: options.databaseUrl, poolSize: options.poolSize, statementTimeoutMs: options.statementTimeoutMs });
   } else {
     const dataDir = resolve(options.dataDir);
     await mkdir(dataDir, { recursive: true });
     client = await PgliteClient.open(dataDir);
   }
-  const store = new PostgresEventStore(client);
+  const store = new PostgresEventStore(client, { ticketSecret: options.ticketSecret, announceOrders: options.announceOrders });
   try {
     await store.migrate();
   } catch (error) {

@@ -114,6 +114,18 @@ export const REQUEUE = `
 UPDATE outbox SET processed_at = NULL, relayed_at = NULL, claimed_until = NULL, next_attempt_at = '-infinity'
 WHERE id = ANY ($1::bigint[]) AND delivered_at IS NULL AND dead_at IS NULL`;
 
+/**
+ * $1 ids → [{id, event_id, type}] of the dead letters among them, pending again, due now, with a fresh
+ * attempt count (the last error is kept until the next attempt). A row that is not dead is left alone,
+ * so sending one again twice queues it once.
+ */
+export const RESEND_DEAD = `
+UPDATE outbox
+SET dead_at = NULL, processed_at = NULL, relayed_at = NULL, claimed_until = NULL, attempts = 0,
+    next_attempt_at = '-infinity'
+WHERE id = ANY ($1::bigint[]) AND dead_at IS NOT NULL AND delivered_at IS NULL
+RETURNING id::text AS id, event_id, type`;
+
 /** $1 limit, $2 before id (null: from the newest) → [message row + dead_at, last_error], newest first. */
 export const LIST_DEAD = `
 SELECT ${MESSAGE_COLUMNS}, ${iso('o.dead_at')} AS dead_at, o.last_error
@@ -160,6 +172,6 @@ UPDATE schedule_runs SET running_until = $3::timestamptz WHERE name = $1 AND las
 export const SOLD_COUNTS = `
 SELECT e.id AS event_id,
   (SELECT count(*) FROM order_seats s WHERE s.event_id = e.id AND NOT s.voided)::int AS seats,
-  (SELECT coalesce(sum(a.places), 0) FROM order_areas a JOIN orders o ON o.id = a.order_id
-    WHERE a.event_id = e.id AND o.status = 'confirmed')::int AS places
+  (SELECT coalesce(sum(p.value::int), 0) FROM orders o CROSS JOIN LATERAL jsonb_each_text(o.areas) AS p
+    WHERE o.event_id = e.id AND o.status = 'confirmed')::int AS places
 FROM unnest($1::text[]) AS e (id)`;

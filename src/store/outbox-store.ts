@@ -34,6 +34,13 @@ export interface DeadLetter extends OutboxMessage {
   lastError: string | null;
 }
 
+/** A dead letter sent again. */
+export interface ResentLetter {
+  id: string;
+  eventId: string;
+  type: string;
+}
+
 /** Where a row stands, for the stuck-outbox sweep. */
 export interface QueuedMessage {
   id: string;
@@ -81,6 +88,8 @@ export interface OutboxStore {
   findQueued(relayedBefore: number, limit: number): Promise<QueuedMessage[]>;
   /** Puts rows back to pending (their queue job was lost), keeping their attempt count. */
   requeue(ids: string[]): Promise<void>;
+  /** Makes the dead letters among `ids` pending again with a fresh attempt count; returns those. */
+  resendDead(ids: string[]): Promise<ResentLetter[]>;
   /** Dead letters, newest first; `beforeId` pages on. */
   listDead(limit: number, beforeId?: string): Promise<DeadLetter[]>;
   /** Row counts by state. */

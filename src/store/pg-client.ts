@@ -2,20 +2,26 @@
 // StoreUnavailableError so callers can answer `unavailable` without knowing about pg.
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import { StoreUnavailableError } from './event-store';
+import { StoreInDoubtError, StoreUnavailableError } from './event-store';
 import { errorCode } from './sql-client';
-import type { SqlClient, SqlExecutor } from './sql-client';
+import type { SqlClient, SqlExecutor, SqlSession } from './sql-client';
 
 /** Connections per pool unless configured: pg's own default, plenty for one batch in flight per event. */
 export const DEFAULT_POOL_SIZE = 10;
 /** How long to wait for a connection before reporting the database unavailable (ms). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
+/** Longest a statement may run before Postgres cancels it (ms): far above any batch commit or page read,
+ *  short enough that a stuck lock wait or a runaway query frees its connection instead of starving the pool. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
 /** How to reach Postgres. */
 export interface PgClientOptions {
   connectionString: string;
   poolSize?: number;
   connectTimeoutMs?: number;
+  /** Per statement (ms); 0: none. */
+  statementTimeoutMs?: number;
 }
 
 // Node socket errors that mean "the server cannot be reached".
@@ -59,6 +65,20 @@ function translate(error: unknown): unknown {
   return new StoreUnavailableError(`database unavailable: ${message}`, { cause: error });
 }
 
+/**
+ * $1 pid, $2 backend start → [{ended}]: ends that session if it still exists and waits up to 5 s for
+ * it to be gone (pg_terminate_backend with a timeout, Postgres 14+; a role may end its own sessions).
+ */
+const END_SESSION = `
+SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2::timestamptz`;
+
+/** $1 nothing → [{pid, backend_start}] of this connection's server session. */
+const THIS_SESSION = `
+SELECT pid, backend_start::text AS backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()`;
+
+/** An 'error' listener for connections whose failure the running query reports. */
+const ignore = (): void => undefined;
+
 async function run<R>(client: pg.Pool | PoolClient, text: string, params?: readonly unknown[]): Promise<R[]> {
   try {
     const result = await client.query(text, params as unknown[] | undefined);
@@ -71,12 +91,15 @@ async function run<R>(client: pg.Pool | PoolClient, text: string, params?: reado
 /** A SqlClient over a pg Pool. */
 export class PgClient implements SqlClient {
   readonly #pool: pg.Pool;
+  /** The server session behind each pooled connection (asked once, on first use). */
+  readonly #sessions = new WeakMap<PoolClient, SqlSession>();
 
   constructor(options: PgClientOptions) {
     this.#pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? DEFAULT_POOL_SIZE,
       connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       keepAlive: true,
     });
     // An idle client whose server went away emits 'error' on the pool; unhandled, that kills the
@@ -84,8 +107,56 @@ export class PgClient implements SqlClient {
     this.#pool.on('error', () => undefined);
   }
 
-  query<R>(text: string, params?: readonly unknown[]): Promise<R[]> {
-    return run<R>(this.#pool, text, params);
+  /**
+   * One statement on a pooled connection. If the connection is lost once the statement is on its
+   * way, the outcome is unknown: StoreInDoubtError names the session that ran it.
+   */
+  async query<R>(text: string, params?: readonly unknown[]): Promise<R[]> {
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw translate(error);
+    }
+    let session: SqlSession | undefined;
+    // A checked-out client emits 'error' when its connection dies (as pool.query handles for itself);
+    // the failed query reports it, and an unhandled 'error' event would end the process.
+    client.on('error', ignore);
+    try {
+      session = await this.#sessionOf(client);
+      const result = await client.query(text, params as unknown[] | undefined);
+      client.off('error', ignore);
+      client.release();
+      return result.rows as R[];
+    } catch (error) {
+      client.off('error', ignore);
+      const lost = isUnavailableError(error);
+      // A connection that failed is not given back to the pool.
+      client.release(lost ? (error as Error) : undefined);
+      if (lost && session) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new StoreInDoubtError(`database connection lost mid-statement: ${message}`, session, { cause: error });
+      }
+      throw translate(error);
+    }
+  }
+
+  /** The server session of a pooled connection, asked once per connection (one more round trip). */
+  async #sessionOf(client: PoolClient): Promise<SqlSession> {
+    let session = this.#sessions.get(client);
+    if (!session) {
+      const [row] = (await client.query<{ pid: number; backend_start: string }>(THIS_SESSION)).rows;
+      session = { pid: row.pid, backendStart: row.backend_start };
+      this.#sessions.set(client, session);
+    }
+    return session;
+  }
+
+  async endSession(session: SqlSession): Promise<void> {
+    const rows = await run<{ ended: boolean }>(this.#pool, END_SESSION, [session.pid, session.backendStart]);
+    if (rows.length > 0 && !rows[0].ended) {
+      throw new StoreUnavailableError(`database session ${session.pid} did not end in time`);
+    }
   }
 
   async exec(text: string): Promise<void> {

@@ -4,7 +4,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
 import { StoreUnavailableError } from './event-store';
-import type { SqlClient, SqlExecutor } from './sql-client';
+import type { SqlClient, SqlExecutor, SqlSession } from './sql-client';
 
 function translate(error: unknown): unknown {
   if (error instanceof Error && error.message === 'PGlite is closed') {
@@ -76,6 +76,9 @@ export class PgliteClient implements SqlClient {
       }
     });
   }
+
+  /** In process there is no connection to lose, so no statement is ever in doubt. */
+  async endSession(_session: SqlSession): Promise<void> {}
 
   close(): Promise<void> {
     return this.#turn(() => this.#db.close());

@@ -20,6 +20,7 @@ function borrowed(client: SqlClient): SqlClient {
     query: (text, params) => client.query(text, params),
     exec: (text) => client.exec(text),
     transaction: (fn) => client.transaction(fn),
+    endSession: (session) => client.endSession(session),
     close: async () => undefined,
   };
 }
@@ -79,6 +80,27 @@ describe('PostgresEventStore on Postgres (pg)', () => {
       await claim;
       expect(await commit).toEqual({ ok: false, reason: 'fenced', currentEpoch: epoch + 1 });
       expect(await store.getOrder('race-1')).toBeNull();
+    } finally {
+      await store.close();
+      await sql.close();
+    }
+  });
+
+  it('writes no order.confirmed outbox row when opened not to announce orders, and the order all the same', async () => {
+    const sql = new PgClient({ connectionString: database.url, poolSize: 1 });
+    const store = new PostgresEventStore(new PgClient({ connectionString: database.url }), { announceOrders: false });
+    try {
+      const eventId = 'quiet';
+      await store.createEvent({ id: eventId, name: 'Quiet', startsAt: '2030-01-01T20:00:00Z', holdTtlSeconds: 600,
+        maxSeatsPerUser: 10, categories: [], seats: [], areas: [] });
+      const epoch = await store.claimOwnership(eventId, 'node-a');
+      const order = { orderId: 'quiet-1', eventId, userId: 'alice', holdId: 'h', seats: ['A-1'], areas: {}, total: 1,
+        idempotencyKey: null, createdAt: Date.now() };
+      expect(await store.commitOrders(eventId, epoch, [order])).toEqual({ ok: true });
+      expect(await store.getOrder('quiet-1')).toMatchObject({ orderId: 'quiet-1', seats: ['A-1'] });
+      expect(await sql.query('SELECT type FROM outbox WHERE event_id = $1', [eventId])).toEqual([]);
+      // The guard still holds without the outbox rows: the seat cannot be sold again.
+      await expect(store.commitOrders(eventId, epoch, [{ ...order, orderId: 'quiet-2', holdId: 'h2' }])).resolves.toMatchObject({ ok: false });
     } finally {
       await store.close();
       await sql.close();

@@ -1,7 +1,10 @@
 // EventStore over SQL (pg or PGlite through SqlClient). The hot path, commitOrders, is one statement
 // per batch; everything else is rare (activation, staff actions, HTTP reads) and favours clarity.
-import type { ConfirmedOrder, EventDefinition, EventRestore, SalesState } from '../domain/types';
-import { InvalidCursorError } from './event-store';
+import { SeatTable } from '../domain/seat-table';
+import type { ConfirmedOrder, EventDefinition, EventHeader, SalesState, SeatDefinition } from '../domain/types';
+import type { EventRestore } from '../domain/event-restore';
+import type { RoomSnapshot } from '../domain/waiting-room';
+import { UnknownEventError } from './event-store';
 import type {
   CommitResult,
   EventStore,
@@ -10,31 +13,19 @@ import type {
   OrderPage,
   Ownership,
   StoredOrder,
+  StoredStaffHold,
 } from './event-store';
+import * as admin from './event-admin-writes';
+import type { FencedWrite, Lifecycle } from './event-admin-writes';
 import * as sql from './event-store-sql';
+import { decodeLayoutColumn, encodeLayoutColumn } from './layout-column';
 import { migrate } from './migrator';
+import { commitParams, decodeCursor, encodeCursor, orderPayload, overfullOrders, repeatedWithinBatch, toStoredOrder, union } from './order-rows';
+import type { Int8, OrderRow } from './order-rows';
 import type { Migration } from './migrator';
 import { errorCode } from './sql-client';
-import type { SqlClient } from './sql-client';
-import { newTicketCode } from './ticket-code';
-
-/** int8 columns arrive as strings from pg and as numbers from PGlite. */
-type Int8 = string | number;
-
-/** A row of the order statements (ORDER_SELECT in event-store-sql.ts). */
-interface OrderRow {
-  id: string;
-  event_id: string;
-  user_id: string;
-  hold_id: string;
-  total: Int8;
-  status: 'confirmed' | 'cancelled';
-  seq: Int8;
-  created_at: string;
-  seats: { seatId: string; code: string; voided: boolean }[];
-  areas: Record<string, number>;
-  area_tickets: { areaId: string; code: string; voided: boolean }[];
-}
+import type { SqlClient, SqlSession } from './sql-client';
+import { devTicketSecret, TicketCodes } from './ticket-code';
 
 /**
  * A unique violation whose cause is gone when we look for it (the clashing order was cancelled in
@@ -42,112 +33,27 @@ interface OrderRow {
  */
 const MAX_COMMIT_ATTEMPTS = 3;
 
-function toStoredOrder(row: OrderRow): StoredOrder {
-  const tickets: StoredOrder['tickets'] = [];
-  // Voided tickets (a cancelled order's) are no longer valid, so they are not shown.
-  for (const seat of row.seats) if (!seat.voided) tickets.push({ seatId: seat.seatId, code: seat.code });
-  for (const place of row.area_tickets) if (!place.voided) tickets.push({ areaId: place.areaId, code: place.code });
-  return {
-    orderId: row.id,
-    eventId: row.event_id,
-    userId: row.user_id,
-    holdId: row.hold_id,
-    seats: row.seats.map((seat) => seat.seatId),
-    areas: row.areas,
-    total: Number(row.total),
-    status: row.status,
-    createdAt: row.created_at,
-    tickets,
-  };
-}
-
-/** The outbox payload of an order event (CONTRACT.md, Webhooks: `data` of order events). */
-function orderPayload(order: Pick<StoredOrder, 'orderId' | 'eventId' | 'userId' | 'seats' | 'areas' | 'total'>): string {
-  const { orderId, eventId, userId, seats, areas, total } = order;
-  return JSON.stringify({ orderId, eventId, userId, seats, areas, total });
-}
-
-function encodeCursor(seq: Int8): string {
-  return Buffer.from(String(seq)).toString('base64url');
-}
-
-/** The seq a cursor stands for; anything this store did not hand out is an InvalidCursorError. */
-function decodeCursor(cursor: string): string {
-  const seq = Buffer.from(cursor, 'base64url').toString();
-  if (!/^[1-9][0-9]{0,17}$/.test(seq) || encodeCursor(seq) !== cursor) throw new InvalidCursorError(cursor);
-  return seq;
-}
-
-/** The parameters of COMMIT_ORDERS, in its order: the batch flattened into parallel arrays. */
-function commitParams(eventId: string, epoch: number, orders: NewOrder[]): unknown[] {
-  const o = { ids: [] as string[], users: [] as string[], holds: [] as string[], totals: [] as number[],
-    keys: [] as (string | null)[], createdAt: [] as string[], payloads: [] as string[] };
-  const s = { orders: [] as string[], seats: [] as string[], positions: [] as number[], codes: [] as string[] };
-  const a = { orders: [] as string[], areas: [] as string[], places: [] as number[] };
-  const t = { orders: [] as string[], areas: [] as string[], positions: [] as number[], codes: [] as string[] };
-  for (const order of orders) {
-    if (order.eventId !== eventId) throw new Error(`order ${order.orderId} is for ${order.eventId}, not ${eventId}`);
-    o.ids.push(order.orderId);
-    o.users.push(order.userId);
-    o.holds.push(order.holdId);
-    o.totals.push(order.total);
-    o.keys.push(order.idempotencyKey);
-    o.createdAt.push(new Date(order.createdAt).toISOString());
-    o.payloads.push(orderPayload(order));
-    order.seats.forEach((seatId, position) => {
-      s.orders.push(order.orderId);
-      s.seats.push(seatId);
-      s.positions.push(position);
-      s.codes.push(newTicketCode());
-    });
-    for (const [areaId, places] of Object.entries(order.areas)) {
-      a.orders.push(order.orderId);
-      a.areas.push(areaId);
-      a.places.push(places);
-      for (let position = 0; position < places; position++) {
-        t.orders.push(order.orderId);
-        t.areas.push(areaId);
-        t.positions.push(position);
-        t.codes.push(newTicketCode());
-      }
-    }
-  }
-  return [
-    eventId, epoch,
-    o.ids, o.users, o.holds, o.totals, o.keys, o.createdAt,
-    s.orders, s.seats, s.positions, s.codes,
-    a.orders, a.areas, a.places,
-    t.orders, t.areas, t.positions, t.codes,
-    o.payloads,
-  ];
-}
-
-/** Ids of the orders that repeat a key of an earlier order, or their own (`keysOf` gives each order's keys). */
-function repeatedWithinBatch(orders: NewOrder[], keysOf: (order: NewOrder) => string[]): string[] {
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
-  for (const order of orders) {
-    for (const key of keysOf(order)) {
-      if (seen.has(key)) repeated.add(order.orderId);
-      seen.add(key);
-    }
-  }
-  return [...repeated];
-}
-
-function union(a: string[], b: string[]): string[] {
-  return [...new Set([...a, ...b])];
-}
+/** Postgres foreign_key_violation (SQLSTATE). */
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /** The EventStore over a SqlClient; runs the same SQL on Postgres and PGlite. */
 export class PostgresEventStore implements EventStore {
   readonly #db: SqlClient;
   readonly #migrations: Migration[] | undefined;
+  readonly #codes: TicketCodes;
+  readonly #announceOrders: boolean;
 
-  /** `migrations` overrides the repo's `migrations/` folder (tests). */
-  constructor(db: SqlClient, options: { migrations?: Migration[] } = {}) {
+  /**
+   * `ticketSecret` signs the ticket codes of orders read back (config TICKET_SECRET; tests may leave it
+   * out and get a fixed development secret). `migrations` overrides the repo's `migrations/` folder.
+   * `announceOrders: false` leaves out the `order.confirmed` outbox rows of commitOrders: for a node whose
+   * webhooks do not carry that type, whose relay would only settle each row as skipped.
+   */
+  constructor(db: SqlClient, options: { migrations?: Migration[]; ticketSecret?: string; announceOrders?: boolean } = {}) {
     this.#db = db;
     this.#migrations = options.migrations;
+    this.#announceOrders = options.announceOrders ?? true;
+    this.#codes = new TicketCodes(options.ticketSecret ?? devTicketSecret('unconfigured'));
   }
 
   async migrate(): Promise<void> {
@@ -166,6 +72,7 @@ export class PostgresEventStore implements EventStore {
       definition.startsAt,
       definition.salesOpenAt ?? null,
       definition.salesCloseAt ?? null,
+      encodeLayoutColumn(SeatTable.fromSeats(definition.seats, definition.categories)),
     ]);
     return rows.length > 0 ? 'created' : 'exists';
   }
@@ -173,7 +80,7 @@ export class PostgresEventStore implements EventStore {
   async listEvents(): Promise<EventSummary[]> {
     const rows = await this.#db.query<{
       id: string; name: string; starts_at: string; sales: SalesState;
-      sales_open_at: string | null; sales_close_at: string | null;
+      sales_open_at: string | null; sales_close_at: string | null; lifecycle: Lifecycle;
     }>(sql.LIST_EVENTS);
     return rows.map((row) => ({
       id: row.id,
@@ -182,6 +89,7 @@ export class PostgresEventStore implements EventStore {
       sales: row.sales,
       salesOpenAt: row.sales_open_at,
       salesCloseAt: row.sales_close_at,
+      lifecycle: row.lifecycle,
     }));
   }
 
@@ -190,38 +98,71 @@ export class PostgresEventStore implements EventStore {
     return row?.definition ?? null;
   }
 
-  loadEvent(eventId: string): Promise<EventRestore | null> {
-    // One snapshot for the event, its blocked seats and its orders.
-    return this.#db.transaction(async (tx) => {
+  async loadEvent(eventId: string): Promise<EventRestore | null> {
+    let built: SeatTable | null = null;
+    // One snapshot for the event, its blocked seats, its orders and its staff holds.
+    const restore = await this.#db.transaction(async (tx): Promise<EventRestore | null> => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const [event] = await tx.query<{ definition: EventDefinition; sales: SalesState }>(sql.SELECT_EVENT, [eventId]);
+      const [event] = await tx.query<{ definition: EventHeader; sales: SalesState; layout: Uint8Array | null }>(sql.SELECT_EVENT, [eventId]);
       if (!event) return null;
+      let seats: SeatTable;
+      if (event.layout) {
+        seats = decodeLayoutColumn(event.layout);
+      } else {
+        const [row] = await tx.query<{ seats: SeatDefinition[] | null }>(sql.SELECT_SEATS, [eventId]);
+        seats = built = SeatTable.fromSeats(row.seats ?? [], event.definition.categories);
+      }
       const blocked = await tx.query<{ seat_id: string }>(sql.SELECT_BLOCKED, [eventId]);
+      const staffHolds = await admin.readStaffHolds(tx, eventId);
       const orders = await tx.query<{
-        id: string; user_id: string; total: Int8; seats: string[]; areas: Record<string, number>;
+        id: string; user_id: string; hold_id: string; total: Int8; seats: string[]; areas: Record<string, number>; created_ms: number;
       }>(sql.SELECT_LIVE_ORDERS, [eventId]);
-      const index = new Map(event.definition.seats.map((seat, i) => [seat.id, i]));
       // Seat ids come from the definition, which never changes, so every id has an index.
-      const toIndexes = (ids: string[]): number[] => ids.flatMap((id) => index.get(id) ?? []);
+      const toIndexes = (ids: string[]): number[] => {
+        const indexes: number[] = [];
+        for (const id of ids) {
+          const index = seats.indexOf(id);
+          if (index >= 0) indexes.push(index);
+        }
+        return indexes;
+      };
       return {
         definition: event.definition,
+        seats,
         sales: event.sales,
         blocked: toIndexes(blocked.map((row) => row.seat_id)),
         orders: orders.map((row): ConfirmedOrder => ({
           orderId: row.id,
           userId: row.user_id,
+          holdId: row.hold_id,
           seats: toIndexes(row.seats),
           areas: row.areas,
           total: Number(row.total),
+          confirmedAt: Number(row.created_ms),
         })),
         holds: [],
+        staffHolds: staffHolds.map((hold) => ({ ...hold, seats: toIndexes(hold.seats) })),
+        queue: await admin.readQueue(tx, eventId),
       };
     });
+    // An event from before layouts were stored: keep the one just built for the next activation.
+    if (built) await this.#db.query(sql.UPDATE_LAYOUT, [eventId, encodeLayoutColumn(built)]);
+    return restore;
   }
 
   async claimOwnership(eventId: string, nodeId: string): Promise<number> {
-    const [row] = await this.#db.query<{ epoch: Int8 }>(sql.CLAIM_OWNERSHIP, [eventId, nodeId]);
-    return Number(row.epoch);
+    try {
+      const [row] = await this.#db.query<{ epoch: Int8 }>(sql.CLAIM_OWNERSHIP, [eventId, nodeId]);
+      return Number(row.epoch);
+    } catch (error) {
+      // foreign_key_violation: the claim named an event that does not exist.
+      if (errorCode(error) === FOREIGN_KEY_VIOLATION) throw new UnknownEventError(eventId);
+      throw error;
+    }
+  }
+
+  async eventExists(eventId: string): Promise<boolean> {
+    return (await this.#db.query(sql.SELECT_EVENT_EXISTS, [eventId])).length > 0;
   }
 
   async getOwnership(eventId: string): Promise<Ownership | null> {
@@ -233,12 +174,19 @@ export class PostgresEventStore implements EventStore {
     if (orders.length === 0) return { ok: true };
     for (let attempt = 1; ; attempt++) {
       try {
-        const [row] = await this.#db.query<{ owned: boolean }>(sql.COMMIT_ORDERS, commitParams(eventId, epoch, orders));
+        const [row] = await this.#db.query<{ owned: boolean }>(sql.COMMIT_ORDERS, commitParams(eventId, epoch, orders, this.#announceOrders));
         if (row.owned) return { ok: true };
         const owner = await this.getOwnership(eventId);
         return { ok: false, reason: 'fenced', currentEpoch: owner?.epoch ?? null };
       } catch (error) {
-        if (errorCode(error) !== '23505' || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
+        const code = errorCode(error);
+        if ((code !== '23505' && code !== '23514') || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
+        if (code === '23514') {
+          // A standing area would go over its capacity (area_sales): name the orders that do not fit.
+          const over = await this.#areaConflicts(eventId, orders);
+          if (over.length > 0) return { ok: false, reason: 'seat_taken', orderIds: over };
+          continue;
+        }
         // Which unique index fails first is up to the planner (the CTE's inserts run interleaved), so
         // look at the data rather than the constraint name. Ids and keys first: a retried batch that
         // did commit also clashes on its own seats, and must not be reported as seat_taken.
@@ -250,6 +198,25 @@ export class PostgresEventStore implements EventStore {
         // codes collided): try again with new codes.
       }
     }
+  }
+
+  /** Orders of the batch that do not fit in what is left of their standing areas. */
+  async #areaConflicts(eventId: string, orders: NewOrder[]): Promise<string[]> {
+    const rows = await this.#db.query<{ area_id: string; room: number }>(sql.SELECT_AREA_ROOM, [eventId]);
+    return overfullOrders(orders, new Map(rows.map((row) => [row.area_id, Number(row.room)])));
+  }
+
+  async storedAmong(orderIds: string[], lost?: SqlSession): Promise<Set<string>> {
+    if (lost) await this.#db.endSession(lost);
+    if (orderIds.length === 0) return new Set();
+    const rows = await this.#db.query<{ id: string }>(sql.SELECT_STORED_ORDER_IDS, [orderIds]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  async boughtHolds(eventId: string, holdIds: string[]): Promise<Set<string>> {
+    if (holdIds.length === 0) return new Set();
+    const rows = await this.#db.query<{ hold_id: string }>(sql.SELECT_BOUGHT_HOLDS, [eventId, holdIds]);
+    return new Set(rows.map((row) => row.hold_id));
   }
 
   /** Orders of the batch whose seats are sold already, or to an earlier order of the batch. */
@@ -277,12 +244,12 @@ export class PostgresEventStore implements EventStore {
 
   async findOrderByIdempotencyKey(eventId: string, userId: string, key: string): Promise<StoredOrder | null> {
     const [row] = await this.#db.query<OrderRow>(sql.SELECT_ORDER_BY_KEY, [eventId, userId, key]);
-    return row ? toStoredOrder(row) : null;
+    return row ? toStoredOrder(row, this.#codes) : null;
   }
 
   async getOrder(orderId: string): Promise<StoredOrder | null> {
     const [row] = await this.#db.query<OrderRow>(sql.SELECT_ORDER, [orderId]);
-    return row ? toStoredOrder(row) : null;
+    return row ? toStoredOrder(row, this.#codes) : null;
   }
 
   async listOrders(eventId: string, after: string | null, limit: number): Promise<OrderPage> {
@@ -292,7 +259,7 @@ export class PostgresEventStore implements EventStore {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      orders: page.map(toStoredOrder),
+      orders: page.map((row) => toStoredOrder(row, this.#codes)),
       next: rows.length > limit && last ? encodeCursor(last.seq) : null,
     };
   }
@@ -308,7 +275,7 @@ export class PostgresEventStore implements EventStore {
       if (!locked) return 'not_found';
       if (locked.status === 'cancelled') return 'already_cancelled';
       const [row] = await tx.query<OrderRow>(sql.SELECT_ORDER, [orderId]);
-      await tx.query(sql.CANCEL_ORDER, [orderId, orderPayload(toStoredOrder(row))]);
+      await tx.query(sql.CANCEL_ORDER, [orderId, orderPayload(toStoredOrder(row, this.#codes))]);
       return 'cancelled';
     });
   }
@@ -319,6 +286,38 @@ export class PostgresEventStore implements EventStore {
 
   async setBlocked(eventId: string, seatIds: string[], blocked: boolean): Promise<void> {
     await this.#db.query(blocked ? sql.INSERT_BLOCKED : sql.DELETE_BLOCKED, [eventId, seatIds]);
+  }
+
+  updateDefinition(epoch: number | null, definition: EventHeader): Promise<FencedWrite | 'not_found'> {
+    return admin.writeDefinition(this.#db, epoch, definition);
+  }
+
+  setArchived(eventId: string, archived: boolean): Promise<Lifecycle | null> {
+    return admin.writeArchived(this.#db, eventId, archived);
+  }
+
+  getRevision(eventId: string): Promise<number | null> {
+    return admin.readRevision(this.#db, eventId);
+  }
+
+  writeBlocked(eventId: string, epoch: number, seatIds: string[], blocked: boolean): Promise<FencedWrite> {
+    return admin.writeBlocked(this.#db, eventId, epoch, seatIds, blocked);
+  }
+
+  writeStaffHold(eventId: string, epoch: number, hold: StoredStaffHold): Promise<FencedWrite> {
+    return admin.writeStaffHold(this.#db, eventId, epoch, hold);
+  }
+
+  deleteStaffHold(eventId: string, epoch: number, holdId: string): Promise<FencedWrite> {
+    return admin.deleteStaffHold(this.#db, eventId, epoch, holdId);
+  }
+
+  writeQueue(eventId: string, epoch: number, room: RoomSnapshot): Promise<FencedWrite> {
+    return admin.writeQueue(this.#db, eventId, epoch, room);
+  }
+
+  writeSales(eventId: string, epoch: number, sales: SalesState): Promise<FencedWrite> {
+    return admin.writeSales(this.#db, eventId, epoch, sales);
   }
 
   async close(): Promise<void> {

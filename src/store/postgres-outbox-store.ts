@@ -1,6 +1,7 @@
 // OutboxStore over SQL (pg or PGlite through SqlClient), sharing the event store's client.
+import type { SalesWebhookData } from '../../protocol';
 import type { SalesState } from '../domain/types';
-import type { DeadLetter, NewOutboxMessage, OutboxCounts, OutboxMessage, OutboxStore, QueuedMessage } from './outbox-store';
+import type { DeadLetter, NewOutboxMessage, OutboxCounts, OutboxMessage, OutboxStore, QueuedMessage, ResentLetter } from './outbox-store';
 import * as sql from './outbox-store-sql';
 import type { SqlClient } from './sql-client';
 
@@ -42,7 +43,7 @@ export class PostgresOutboxStore implements OutboxStore {
   }
 
   async setSales(eventId: string, sales: SalesState): Promise<boolean> {
-    const payload = JSON.stringify({ eventId, reason: 'staff', sales });
+    const payload = JSON.stringify({ eventId, reason: 'staff', sales } satisfies SalesWebhookData);
     return (await this.db.query(sql.SET_SALES, [eventId, sales, payload])).length > 0;
   }
 
@@ -83,6 +84,12 @@ export class PostgresOutboxStore implements OutboxStore {
 
   async requeue(ids: string[]): Promise<void> {
     if (ids.length > 0) await this.db.query(sql.REQUEUE, [ids]);
+  }
+
+  async resendDead(ids: string[]): Promise<ResentLetter[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<{ id: string; event_id: string; type: string }>(sql.RESEND_DEAD, [ids]);
+    return rows.map((row) => ({ id: row.id, eventId: row.event_id, type: row.type }));
   }
 
   async listDead(limit: number, beforeId?: string): Promise<DeadLetter[]> {

@@ -30,6 +30,18 @@ describe('PgClient', () => {
     for (const code of ['23505', '42P01', '22P02', '40001']) expect(isUnavailableError(coded(code)), code).toBe(false);
   });
 
+  it('has Postgres cancel a statement that runs past the statement timeout, and keeps serving', async () => {
+    const database = await createTestDatabase();
+    const client = new PgClient({ connectionString: database.url, poolSize: 1, statementTimeoutMs: 100 });
+    try {
+      await expect(client.query('SELECT pg_sleep(5)')).rejects.toMatchObject({ code: '57014' });
+      expect(await client.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await client.close();
+      await database.drop();
+    }
+  });
+
   it('throws StoreUnavailableError for queries and transactions when the server is unreachable', async () => {
     const client = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:1/test' });
     await expect(client.query('SELECT 1')).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -9,10 +9,23 @@ export interface SqlExecutor {
   exec(text: string): Promise<void>;
 }
 
+/** The server session (backend) a statement ran on: what it takes to make sure it is gone. */
+export interface SqlSession {
+  pid: number;
+  /** The backend's start time as the server wrote it; with `pid` it names one session, ever. */
+  backendStart: string;
+}
+
 /** A database handle: statements run in autocommit, or together through `transaction`. */
 export interface SqlClient extends SqlExecutor {
   /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Ends `session` if it still runs and waits until it is gone, so whatever it was doing has
+   * committed or rolled back for good (after a connection was lost mid-statement). Throws
+   * StoreUnavailableError when that cannot be done now.
+   */
+  endSession(session: SqlSession): Promise<void>;
   /** Closes connections (or the embedded database). */
   close(): Promise<void>;
 }

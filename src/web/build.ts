@@ -1,4 +1,4 @@
-// Builds the pages with esbuild: the two entry points (seat map, staff dashboard) and the stylesheet as
+// Builds the pages with esbuild: the entry points (seat map, staff dashboard, gate) and the stylesheet as
 // content-hashed files under assets/, and the HTML pages pointing at them. `npm run build` runs it;
 // `npm start` runs it when the build is missing or older than its sources (ensurePagesBuilt).
 import { createHash } from 'node:crypto';
@@ -16,15 +16,22 @@ const MANIFEST = 'manifest.json';
 const PAGES: Record<string, { body: string; entry: string; title: string }> = {
   'index.html': { body: 'seat-map.html', entry: 'seat-map', title: 'Seats · Aisle' },
   'staff.html': { body: 'staff.html', entry: 'staff', title: 'Staff · Aisle' },
+  'gate.html': { body: 'gate.html', entry: 'gate', title: 'Gate · Aisle' },
 };
 
 /** What a build produced. */
 export interface PagesManifest {
   sourceHash: string;
-  /** Logical name (seat-map, staff, styles) → path under the pages dir, e.g. assets/seat-map-AB12.js. */
+  /** Logical name (seat-map, staff, gate, styles) → path under the pages dir, e.g. assets/seat-map-AB12.js. */
   assets: Record<string, string>;
   /** Bytes of each output file. */
   sizes: Record<string, number>;
+  /**
+   * Bytes a browser loads before each page can run (seat-map, staff, gate): its entry, every chunk it
+   * imports statically (transitively) and the stylesheet. Chunks loaded on demand (the QR library) are not
+   * in it.
+   */
+  firstLoad: Record<string, number>;
 }
 
 /** A hash of every page source (paths and contents), to tell whether a build is current. */
@@ -61,6 +68,7 @@ export async function buildPages(outDir = PAGES_DIR): Promise<PagesManifest> {
     entryPoints: {
       'seat-map': join(WEB_DIR, 'seat-map', 'main.ts'),
       staff: join(WEB_DIR, 'staff', 'main.ts'),
+      gate: join(WEB_DIR, 'gate', 'main.ts'),
       styles: join(WEB_DIR, 'pages', 'styles.css'),
     },
     outdir: join(staging, 'assets'),
@@ -80,14 +88,30 @@ export async function buildPages(outDir = PAGES_DIR): Promise<PagesManifest> {
   const assets: Record<string, string> = {};
   const sizes: Record<string, number> = {};
   const chunksOf: Record<string, string[]> = {};
+  const importsOf = new Map<string, string[]>();
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
     const path = relative(staging, file).split('\\').join('/');
     sizes[path] = output.bytes;
+    importsOf.set(path, output.imports.filter((i) => i.kind === 'import-statement').map((i) => relative(staging, i.path).split('\\').join('/')));
     if (output.entryPoint) {
-      const name = /(seat-map|staff|styles)-[^/]*$/.exec(path)?.[1];
+      const name = /(seat-map|staff|gate|styles)-[^/]*$/.exec(path)?.[1];
       if (name) assets[name] = path;
-      if (name) chunksOf[name] = output.imports.filter((i) => i.kind === 'import-statement').map((i) => relative(staging, i.path));
+      if (name) chunksOf[name] = importsOf.get(path) ?? [];
     }
+  }
+  const staticImports = (path: string, seen = new Set<string>()): Set<string> => {
+    if (seen.has(path)) return seen;
+    seen.add(path);
+    for (const imported of importsOf.get(path) ?? []) staticImports(imported, seen);
+    return seen;
+  };
+  const firstLoad: Record<string, number> = {};
+  for (const name of ['seat-map', 'staff', 'gate']) {
+    const entry = assets[name];
+    if (!entry) continue;
+    let bytes = assets.styles ? (sizes[assets.styles] ?? 0) : 0;
+    for (const path of staticImports(entry)) bytes += sizes[path] ?? 0;
+    firstLoad[name] = bytes;
   }
   for (const [page, { body, entry, title }] of Object.entries(PAGES)) {
     // Shared chunks are preloaded with the entry instead of being discovered after it: one round trip less.
@@ -107,7 +131,7 @@ export async function buildPages(outDir = PAGES_DIR): Promise<PagesManifest> {
     ];
     writeFileSync(join(staging, page), `${head.join('\n')}\n${readFileSync(join(WEB_DIR, 'pages', body), 'utf8')}</html>\n`);
   }
-  const manifest: PagesManifest = { sourceHash: hash, assets, sizes };
+  const manifest: PagesManifest = { sourceHash: hash, assets, sizes, firstLoad };
   writeFileSync(join(staging, MANIFEST), JSON.stringify(manifest, null, 2));
   swapIn(staging, outDir, hash);
   return manifest;

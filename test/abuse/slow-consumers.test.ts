@@ -6,19 +6,24 @@ import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { requires } from '../support/skips';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Kernel TCP buffers of the namespace: 64 KiB at most per socket (the host allows 4 MiB). */
 const SYSCTL = "net.ipv4.tcp_wmem='4096 16384 65536' net.ipv4.tcp_rmem='4096 16384 65536'";
 
-const canUnshare = ((): boolean => {
-  try {
-    execFileSync('unshare', ['-n', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const canUnshare = requires(
+  'a network namespace of its own (unshare -n)',
+  ((): boolean => {
+    try {
+      execFileSync('unshare', ['-n', 'true'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })(),
+  '`unshare -n true` failed: run as root (or with CAP_SYS_ADMIN)',
+);
 
 interface ScenarioResult {
   clients: number;

@@ -1,6 +1,6 @@
 // The Artillery scenarios' short forms (`-e ci`), each through `npm run load`'s runner, green against a
-// real server: browse, onsale and checkout against a server of this test with AUTH_SECRET (tokens signed
-// by the processor), staff against the dev-mode server the runner starts itself (tokens from
+// real server: browse, onsale, checkout and queue against a server of this test with AUTH_SECRET (tokens
+// signed by the processor), staff against the dev-mode server the runner starts itself (tokens from
 // /api/dev/token). Each report must show no failed user and custom metrics that make sense.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -77,7 +77,9 @@ function expectLatency(report: Report, name: string, samples: number): void {
   expect(summary.count).toBe(samples);
   expect(summary.min).toBeGreaterThanOrEqual(0);
   expect(summary.p50).toBeLessThanOrEqual(summary.p99);
-  expect(summary.p99).toBeLessThanOrEqual(summary.max);
+  // Artillery's percentiles come from a sketch accurate to 1% of the value (max is exact): a p99 of
+  // 242.3 beside a max of 242.2 is the same sample.
+  expect(summary.p99).toBeLessThanOrEqual(summary.max * 1.01);
   expect(summary.max).toBeLessThan(10_000);
 }
 
@@ -138,6 +140,30 @@ describe('artillery scenarios, short forms', () => {
     expect(count(report, 'aisle.purchases') + count(report, 'aisle.releases') + count(report, 'aisle.abandoned')).toBe(holds);
     expectLatency(report, 'aisle.purchase_ms', count(report, 'aisle.purchases'));
     if (count(report, 'aisle.extends') > 0) expectLatency(report, 'aisle.extend_ms', count(report, 'aisle.extends'));
+  }, RUN_TIMEOUT_MS);
+
+  it('queue: far more users than seats join the waiting room; the admitted buy, the rest are told it sold out', async () => {
+    // No --event: the runner creates a fresh event with its queue on, and exits 1 unless the room lets
+    // every user go afterwards, every admission reached its user and the ledger matches.
+    const report = await load('queue', ...signed());
+    expectCleanRun(report);
+    const joins = count(report, 'aisle.joins');
+    const admitted = count(report, 'aisle.admitted');
+    expect(joins).toBe(count(report, 'vusers.created'));
+    expect(count(report, 'aisle.queued')).toBeGreaterThan(0);
+    expect(admitted).toBeGreaterThan(0);
+    expectLatency(report, 'aisle.admit_wait_ms', admitted);
+    expectLatency(report, 'aisle.join_ms', joins);
+    // Every join ended admitted or told the queue closed, and the event sold out.
+    expect(count(report, 'aisle.queue_closed.sold_out')).toBeGreaterThan(0);
+    expect(admitted + count(report, 'aisle.queue_closed')).toBe(joins);
+    expect(count(report, 'aisle.purchases')).toBeGreaterThan(0);
+    expect(count(report, 'aisle.purchases')).toBeLessThanOrEqual(admitted);
+    expect(count(report, 'aisle.seats_bought')).toBe(count(report, 'aisle.seats_held'));
+    expect(count(report, 'aisle.position_rises')).toBe(0);
+    expect(count(report, 'aisle.late_queue_pushes')).toBe(0);
+    // Everyone who did not buy gave the place or admission up.
+    expect(count(report, 'aisle.left') + count(report, 'aisle.purchases')).toBe(joins);
   }, RUN_TIMEOUT_MS);
 
   it('staff: against a dev-mode server of its own, watchers get stats pushes while customers buy', async () => {

@@ -164,16 +164,20 @@ describe('dev mode', () => {
 
   it('has no token route with a secret, and its own tokens are worthless to another server', async () => {
     expect((await http(server.url, 'GET', '/api/dev/token?role=admin&sub=x')).status).toBe(404);
-    const dev = await startServer({ DATABASE_URL: db.url });
+    // A database of its own: a second single node on the first one's database refuses to start.
+    const devDb = await createTestDatabase();
+    const dev = await startServer({ DATABASE_URL: devDb.url });
     try {
       const res = await http(dev.url, 'GET', '/api/dev/token?role=admin&sub=eve');
       expect(res.status).toBe(200);
       const devToken = res.body.token as string;
+      expect((await http(dev.url, 'POST', '/api/events', { token: devToken, body: smallEvent('auth-ev', 2, 10, 20) })).status).toBe(201);
       expect((await http(dev.url, 'GET', '/api/events/auth-ev/orders', { token: devToken })).status).toBe(200);
       expect((await http(server.url, 'GET', '/api/events/auth-ev/orders', { token: devToken })).status).toBe(401);
       expect(dev.output()).toContain('DEV MODE');
     } finally {
       await dev.stop();
+      await devDb.drop();
     }
   });
 });

@@ -26,6 +26,9 @@ export interface LaunchedChromium {
   close(): Promise<void>;
 }
 
+/** Why the browser tests cannot run when the binary is missing, and how to get it. */
+export const CHROMIUM_MISSING = `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium; as root, test/setup/ensure-services.mjs and .ci/run install it)`;
+
 /** Whether the browser binary is there. */
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);

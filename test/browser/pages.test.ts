@@ -10,16 +10,14 @@ import { createTestDatabase } from '../support/database';
 import type { TestDatabase } from '../support/database';
 import { TEST_SECRET, http, smallEvent, token } from '../support/fixtures';
 import { startServer } from '../support/server-process';
+import { requires } from '../support/skips';
 import type { ServerProcess } from '../support/server-process';
 import type { LaunchedChromium, WatchedPage } from './chromium';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, openPage } from './chromium';
+import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openPage } from './chromium';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const EVENT = 'gala';
-const hasChromium = chromiumAvailable();
-if (!hasChromium) {
-  console.warn(`SKIPPING browser tests: no Chromium at ${CHROMIUM_PATH} (as root, test/setup/ensure-services.mjs installs it: apt-get install -y chromium)`);
-}
+const hasChromium = requires('Chromium', chromiumAvailable(), CHROMIUM_MISSING);
 
 let db: TestDatabase;
 let server: ServerProcess;

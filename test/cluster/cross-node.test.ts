@@ -36,6 +36,9 @@ describe('a three-node cluster', () => {
     const again = await TestClient.connect(b.wsUrl, 'json', await token('ann'));
     const second = await again.request({ type: 'hold', eventId: 'x1', seats: ['s-2-1'] });
     expect(await again.request({ type: 'extend', eventId: 'x1', holdId: second.holdId })).toMatchObject({ type: 'held' });
+    // Finding one's holds is forwarded like every command: asked on A, answered by the owner.
+    const found = await buyer.request({ type: 'holds', eventId: 'x1' });
+    expect(found, JSON.stringify(found)).toMatchObject({ type: 'holds', holds: [{ holdId: second.holdId, seats: ['s-2-1'] }] });
     expect(await buyer.request({ type: 'release', eventId: 'x1', holdId: second.holdId })).toMatchObject({ type: 'released' });
     for (const c of [viewer, buyer, again]) c.close();
   });

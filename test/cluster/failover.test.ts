@@ -4,24 +4,13 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { http, smallEvent, token } from '../support/fixtures';
-import { ownerOf, useTestCluster } from '../support/cluster';
+import { ownerOf, persist, useTestCluster } from '../support/cluster';
 import { expectNoDoubleSale } from '../support/guarantees';
 import { TestClient } from '../support/ws-client';
-import type { Msg } from '../support/ws-client';
 
 
 const cluster = useTestCluster(3);
 
-/** Sends `message` until the answer is not `moved`/`unavailable` (what a client SDK does), up to `ms`. */
-async function persist(client: TestClient, message: Record<string, unknown>, ms = 15_000): Promise<Msg> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const reply = await client.request(message, ms);
-    const retry = reply.type === 'error' && (reply.code === 'moved' || reply.code === 'unavailable');
-    if (!retry || Date.now() > deadline) return reply;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('failover', () => {
   it('serves the event again after kill -9 of its owner, losing no order and no acknowledged hold', async () => {

@@ -275,8 +275,19 @@ describe('a race of 200 clients for 100 seats', () => {
 });
 
 describe('a restart', () => {
+  // A database of its own: the suite's server still serves the first one, and a second single node on
+  // the same database refuses to start (one deployment per database).
+  let restartDb: TestDatabase;
+  const restartEnv = (): Record<string, string> => ({ ...serverEnv(), DATABASE_URL: restartDb.url });
+  beforeAll(async () => {
+    restartDb = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await restartDb?.drop();
+  });
+
   it('keeps every confirmed order and the sold seats (kill -9, then start again)', async () => {
-    const local = await startServer(serverEnv());
+    const local = await startServer(restartEnv());
     const eventId = 'restart';
     const created = await http(local.url, 'POST', '/api/events', { token: admin, body: smallEvent(eventId, 2, 10) });
     expect(created.status).toBe(201);
@@ -288,7 +299,7 @@ describe('a restart', () => {
     expect(otherHold.type).toBe('held');
     await local.stop('SIGKILL');
 
-    const again = await startServer(serverEnv());
+    const again = await startServer(restartEnv());
     try {
       const viewer = await TestClient.connect(again.wsUrl, 'json', await token('sam'));
       const snap = await viewer.request({ type: 'subscribe', eventId });
@@ -306,7 +317,7 @@ describe('a restart', () => {
   });
 
   it('drains on SIGTERM: exits 0', async () => {
-    const local = await startServer(serverEnv());
+    const local = await startServer(restartEnv());
     expect(await local.stop('SIGTERM')).toBe(0);
   });
 });

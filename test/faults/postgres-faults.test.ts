@@ -1,6 +1,6 @@
 // Postgres faults under a purchase load, on a Postgres cluster of this file's own: stopped (like a
 // crash) and started again, restarted within the retry window, made read-only, and out of disk. Each
-// ends by checking ARCHITECTURE.md's guarantees against Postgres: every `order` a client heard is a
+// ends by checking docs/architecture.md's guarantees against Postgres: every `order` a client heard is a
 // committed row, no seat is sold twice, nothing is half-written, the server's view agrees with
 // Postgres; and purchases work again once Postgres does.
 import { execFileSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { expectGuarantees } from '../support/guarantees';
 import { startPostgres } from '../support/postgres-server';
 import type { TestPostgres } from '../support/postgres-server';
 import { startServer } from '../support/server-process';
+import { requires } from '../support/skips';
 import type { ServerProcess } from '../support/server-process';
 import { TestClient } from '../support/ws-client';
 import { PurchaseLoad } from './purchase-load';
@@ -73,6 +74,9 @@ describe('Postgres faults under purchase load', () => {
     // Longer than the retry window: purchases in flight answer unavailable (their holds are kept).
     await new Promise((r) => setTimeout(r, COMMIT_RETRY_MS * 2));
     const during = buyers.record.replies.get('unavailable') ?? 0;
+    // Not ready, and the reason names no host, user or driver text.
+    const ready = await http(server.url, 'GET', '/readyz');
+    expect({ status: ready.status, body: ready.body }).toEqual({ status: 503, body: { ready: false, reason: 'database unreachable' } });
     await postgres.start();
     await buyers.waitForPurchases(20);
     const record = await buyers.stop();
@@ -139,19 +143,23 @@ describe('Postgres faults under purchase load', () => {
     }
   }, 120_000);
 
-  const canMount = ((): boolean => {
-    const dir = `/tmp/aisle-mount-probe-${process.pid}`;
-    try {
-      mkdirSync(dir, { recursive: true });
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
-      execFileSync('umount', [dir], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  })();
+  const canMount = requires(
+    'a tmpfs mount (the out-of-disk case)',
+    ((): boolean => {
+      const dir = `/tmp/aisle-mount-probe-${process.pid}`;
+      try {
+        mkdirSync(dir, { recursive: true });
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+        execFileSync('umount', [dir], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    })(),
+    '`mount -t tmpfs` failed: run as root',
+  );
 
   it.skipIf(!canMount)('out of disk: purchases answer unavailable, never internal; with space again, they resume', async () => {
     await createEvent('pg-full');

@@ -308,7 +308,7 @@ export class CaseFactory {
   }
 }
 
-/** CONTRACT.md: frames over 65,536 bytes close the connection with 1009. */
+/** docs/protocol.md: frames over 65,536 bytes close the connection with 1009. */
 const MAX_FRAME_BYTES = 65_536;
 
 function frame(label: string, data: Uint8Array | string, binary: boolean): WsCase {

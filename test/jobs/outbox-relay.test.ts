@@ -37,7 +37,7 @@ beforeAll(async () => {
   await new PostgresEventStore(sql).migrate();
   outbox = new PostgresOutboxStore(sql);
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  dispatcher = new BullmqWebhookQueue(redis, PREFIX, policy);
+  dispatcher = new BullmqWebhookQueue(redis, PREFIX, policy, 10_000);
   queue = new Queue(WEBHOOK_QUEUE, { connection: redis, prefix: PREFIX });
 });
 

@@ -11,6 +11,7 @@ import type { EventActor } from '../../src/actor/event-actor';
 import { RandomIds } from '../../src/actor/random-ids';
 import { expandDefinition } from '../../src/domain';
 import type { EventDefinitionInput } from '../../src/domain';
+import { announcedSales } from '../../src/jobs/announced-sales';
 import { Passivator } from '../../src/jobs/passivation';
 import { Reconciler } from '../../src/jobs/reconciliation';
 import { Schedules } from '../../src/jobs/schedules';
@@ -52,7 +53,7 @@ beforeAll(async () => {
     nodeId: 'node-a',
     tickMs: 10,
     commit: { maxBatch: 100, maxInFlight: 2, retryForMs: 1000 },
-    sales: outbox,
+    sales: announcedSales(clients[0]),
   });
 });
 

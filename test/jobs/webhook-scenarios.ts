@@ -65,7 +65,7 @@ export async function buy(
 /** The webhooks of one order of `type`. */
 export const ofOrder = (type: string, orderId: string) => (w: ReceivedWebhook): boolean => w.type === type && w.data.orderId === orderId;
 
-/** Checks a delivery against CONTRACT.md: body fields, signature, order data. */
+/** Checks a delivery against docs/protocol.md: body fields, signature, order data. */
 export function expectOrderWebhook(
   webhook: ReceivedWebhook,
   type: string,

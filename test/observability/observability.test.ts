@@ -55,6 +55,16 @@ describe('metrics', () => {
     expect(await has('aisle_lease_renewals_total', { outcome: 'renewed' })).toBeGreaterThanOrEqual(1);
     alice.close();
   });
+
+  it('say which uWebSockets.js build serves the process, and which was passed over and why', async () => {
+    const text = await fetch(`${server.url}/metrics`).then((r) => r.text());
+    const serving = [...text.matchAll(/^aisle_uws_build\{package="([^"]+)",version="[^"]+",node_abi="(\d+)"\} 1$/gm)];
+    expect(serving.map((m) => m[2])).toEqual([process.versions.modules]);
+    const skipped = [...text.matchAll(/^aisle_uws_build_skipped\{package="([^"]+)",version="[^"]+",reason="([^"]+)"\} 1$/gm)];
+    // The newer build is tried first: it is either the one serving or the one passed over, with a reason.
+    if (serving[0]![1] === '@btc-vision/uwebsockets.js') expect(skipped).toEqual([]);
+    else expect(skipped.map((m) => m[1])).toEqual(['@btc-vision/uwebsockets.js']);
+  });
 });
 
 describe('the Grafana dashboard', () => {

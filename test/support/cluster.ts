@@ -7,6 +7,7 @@ import { startRedis } from './redis-server';
 import type { TestRedis } from './redis-server';
 import { startServer } from './server-process';
 import type { ServerProcess } from './server-process';
+import type { Msg, TestClient } from './ws-client';
 
 /** One node of a test cluster. */
 export interface TestNode extends ServerProcess {
@@ -55,15 +56,15 @@ export interface ClusterFixture {
 }
 
 /**
- * Registers beforeAll/afterAll hooks that start a cluster of `count` nodes on a database and a Redis of
- * the test file's own, and kill everything afterwards. Read the fields inside tests.
+ * Registers beforeAll/afterAll hooks that start a cluster of `count` nodes (with the settings in `env`) on
+ * a database and a Redis of the test file's own, and kill everything afterwards. Read the fields inside tests.
  */
-export function useTestCluster(count: number): ClusterFixture {
+export function useTestCluster(count: number, env: Record<string, string> = {}): ClusterFixture {
   const fixture = {} as ClusterFixture;
   beforeAll(async () => {
     fixture.db = await createTestDatabase();
     fixture.redis = await startRedis();
-    fixture.nodes = await startCluster(count, { DATABASE_URL: fixture.db.url, REDIS_URL: fixture.redis.url });
+    fixture.nodes = await startCluster(count, { ...env, DATABASE_URL: fixture.db.url, REDIS_URL: fixture.redis.url });
   }, 120_000);
   afterAll(async () => {
     await Promise.all((fixture.nodes ?? []).map((n) => n.stop('SIGKILL')));
@@ -71,4 +72,15 @@ export function useTestCluster(count: number): ClusterFixture {
     await fixture.db?.drop();
   });
   return fixture;
+}
+
+/** Sends `message` until the answer is not `moved`/`unavailable` (what a client SDK does), up to `ms`. */
+export async function persist(client: TestClient, message: Record<string, unknown>, ms = 15_000): Promise<Msg> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const reply = await client.request(message, ms);
+    const retry = reply.type === 'error' && (reply.code === 'moved' || reply.code === 'unavailable');
+    if (!retry || Date.now() > deadline) return reply;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

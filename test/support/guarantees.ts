@@ -1,4 +1,4 @@
-// Checks of ARCHITECTURE.md's guarantees against Postgres, for the end of fault tests. Each check has
+// Checks of docs/architecture.md's guarantees against Postgres, for the end of fault tests. Each check has
 // a finder (usable from scripts: soak, fuzz) and an expect-style wrapper for tests.
 import type pg from 'pg';
 import { expect } from 'vitest';
@@ -27,12 +27,12 @@ export async function findOrphanSeats(sql: Sql, eventId: string): Promise<{ orde
 /** General-admission areas of `eventId` with more places sold than they hold (must be none). */
 export async function findOversoldAreas(sql: Sql, eventId: string): Promise<{ area_id: string; sold: number; capacity: number }[]> {
   const over = await sql.query(
-    `SELECT a.area_id, sum(a.places)::int AS sold, max((area->>'capacity')::int) AS capacity
-       FROM order_areas a JOIN orders o ON o.id = a.order_id AND o.status = 'confirmed'
-       JOIN events e ON e.id = a.event_id
+    `SELECT a.key AS area_id, sum(a.value::int)::int AS sold, max((area->>'capacity')::int) AS capacity
+       FROM orders o CROSS JOIN LATERAL jsonb_each_text(o.areas) AS a
+       JOIN events e ON e.id = o.event_id
        CROSS JOIN LATERAL jsonb_array_elements(e.definition->'areas') AS area
-      WHERE a.event_id = $1 AND area->>'id' = a.area_id
-      GROUP BY a.area_id HAVING sum(a.places) > max((area->>'capacity')::int)`,
+      WHERE o.event_id = $1 AND o.status = 'confirmed' AND area->>'id' = a.key
+      GROUP BY a.key HAVING sum(a.value::int) > max((area->>'capacity')::int)`,
     [eventId],
   );
   return over.rows;

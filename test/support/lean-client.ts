@@ -11,7 +11,7 @@ import type { Msg } from './ws-client';
 export class LeanClient {
   /** Rids of this client's own requests: strings no fuzz case uses, so replies are never confused. */
   private nextRid = 1;
-  private readonly waiting = new Map<number | string, { resolve: (m: Msg) => void; timer: NodeJS.Timeout }>();
+  private readonly waiting = new Map<number | string, { resolve: (m: Msg) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   /** Pushes received, by type. */
   readonly pushCounts = new Map<string, number>();
   /** Diffs whose seq did not follow the previous one of the same epoch (the client would resubscribe). */
@@ -20,13 +20,29 @@ export class LeanClient {
   /** Every reply and push, as raw text or bytes, to a callback (the fuzzer scans them). */
   onFrame: ((data: Buffer, isBinary: boolean) => void) | null = null;
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** The socket's last error (a protocol error the client itself found, say). */
+  lastError: Error | null = null;
+  /** How the connection closed, once it has. */
+  closedWith: string | null = null;
 
   private constructor(
     readonly socket: WebSocket,
     readonly encoding: Encoding,
   ) {
-    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-    socket.on('error', () => undefined);
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => {
+        const why = reason.toString();
+        this.closedWith = `${code}${why ? ` ${why}` : ''}${this.lastError ? `, ${this.lastError.message}` : ''}`;
+        resolve({ code, reason: why });
+        // A request still waiting is answered now rather than at its timeout, with the close that ended it.
+        for (const [rid, pending] of this.waiting) {
+          clearTimeout(pending.timer);
+          pending.reject(new Error(`connection closed (${code}${why ? ` ${why}` : ''}${this.lastError ? `, ${this.lastError.message}` : ''}) before the reply`));
+          this.waiting.delete(rid);
+        }
+      }),
+    );
+    socket.on('error', (error) => (this.lastError = error));
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       this.onFrame?.(data, isBinary);
       let msg: Msg;
@@ -61,7 +77,7 @@ export class LeanClient {
         this.waiting.delete(rid);
         reject(new Error(`no reply to ${String(message.type)} in ${timeoutMs} ms`));
       }, timeoutMs);
-      this.waiting.set(rid, { resolve, timer });
+      this.waiting.set(rid, { resolve, reject, timer });
       this.send({ ...message, rid });
     });
   }

@@ -38,14 +38,17 @@ export class WebhookReceiver {
     readonly secret: string,
   ) {}
 
-  /** Listens on a free loopback port. */
-  static async start(secret: string): Promise<WebhookReceiver> {
+  /** Listens on a free loopback port, or on `port` (a receiver coming back where it was). */
+  static async start(secret: string, port = 0): Promise<WebhookReceiver> {
     let receiver!: WebhookReceiver;
     const server = createServer((req, res) => receiver.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
     const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hooks`, secret);
+    const bound = typeof address === 'object' && address ? address.port : 0;
+    receiver = new WebhookReceiver(server, `http://127.0.0.1:${bound}/hooks`, secret);
     return receiver;
   }
 

@@ -14,9 +14,6 @@ export function openWebSocket(url: string, token?: string): Promise<WebSocket> {
   });
 }
 
-/** How long a new connection must stay open before it is used. */
-const SETTLE_MS = 25;
-
 /** Any server message, loosely typed for assertions. */
 export type Msg = { type: string; rid?: string | number; [key: string]: unknown };
 
@@ -56,20 +53,7 @@ export class TestClient {
 
   /** Connects (optionally with a token on the URL). */
   static async connect(url: string, encoding: Encoding, token?: string): Promise<TestClient> {
-    for (let attempt = 1; ; attempt++) {
-      const socket = await openWebSocket(url, token);
-      // Known issue (see README, "Known issues"): rarely, the first connection to a freshly started
-      // server is closed with 1006 within milliseconds of its upgrade. Real clients reconnect (the SDK
-      // does); so does this one, once it has seen the connection survive a short settle time.
-      const cut = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => (socket.off('close', onClose), resolve(false)), SETTLE_MS);
-        const onClose = (): void => (clearTimeout(timer), resolve(true));
-        socket.once('close', onClose);
-      });
-      if (!cut) return new TestClient(socket, encoding);
-      if (attempt >= 3) throw new Error(`connection to ${url} cut right after its upgrade, ${attempt} times`);
-      console.warn(`test client: connection cut right after its upgrade (attempt ${attempt}); reconnecting`);
-    }
+    return new TestClient(await openWebSocket(url, token), encoding);
   }
 
   /** Sends a raw frame. */

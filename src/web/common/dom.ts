@@ -24,9 +24,13 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return element as T;
 }
 
+/** One formatter for every amount: making one per call is what toLocaleString with options costs. */
+let moneyFormat: Intl.NumberFormat | null = null;
+
 /** Amounts are integers in the smallest currency unit; shown with two decimals. */
 export function money(amount: number): string {
-  return (amount / 100).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  moneyFormat ??= new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return moneyFormat.format(amount / 100);
 }
 
 /** `m:ss` for a countdown. */

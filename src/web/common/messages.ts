@@ -17,6 +17,9 @@ const MESSAGES: Record<ErrorCode, string> = {
   moved: 'The event moved to another server. Please try again.',
   unavailable: 'We could not reach the ticketing service. Nothing was changed; please try again.',
   internal: 'Something went wrong on our side. Please try again.',
+  queue_required: 'This sale has a waiting room: please join it first.',
+  orphan_seat:
+    'That would leave a single empty seat that nobody could buy. Please include it, or leave at least two seats free beside your pick.',
 };
 
 /** A sentence for a failure; seat ids named by the server are listed. */

@@ -1,8 +1,14 @@
-// Draws a VenueMap on a canvas with pan and zoom. Only seats in cells overlapping the viewport are
-// visited; they are bucketed by colour so each colour is set once per frame; status changes redraw just
-// the changed seats (a dirty seat repaints its own square), at most once per animation frame.
+// Draws a VenueMap on a canvas with pan and zoom. Zoomed out, where seats are a few pixels, every seat is
+// written into one pixel layer (src/web/common/dense-seats.ts); zoomed in, only seats in cells
+// overlapping the viewport are visited, bucketed by colour so each colour is set once per frame. Status
+// changes redraw just the changed seats (a dirty seat repaints its own square), at most once per
+// animation frame.
+import { DenseSeats, packColours } from './dense-seats';
 import { frameScheduler } from './frame-scheduler';
+import { MARKS } from './marks';
+import { bindGestures } from './map-gestures';
 import type { Bounds, VenueMap } from './venue-map';
+import type { MapView } from './venue-painter';
 
 /** How the canvas colours seats: `slotOf(index)` picks an entry of `colours`. */
 export interface SeatColours {
@@ -10,12 +16,22 @@ export interface SeatColours {
   slotOf(index: number): number;
 }
 
+/** What is drawn besides the seats' colours (src/web/common/venue-painter.ts). */
+export interface SeatDecorations {
+  under(ctx: CanvasRenderingContext2D, view: MapView): void;
+  over(ctx: CanvasRenderingContext2D, view: MapView): void;
+  /** Whether `seat` draws anything at this seat size (px). */
+  seatDetail(seatSize: number): boolean;
+  seat(ctx: CanvasRenderingContext2D, index: number, sx: number, sy: number, size: number): void;
+}
+
+/** Seats this many CSS px across or more are drawn round; smaller ones as squares (cheaper, same look). */
+const ROUND_FROM_PX = 5;
+
 /** Past this many changed seats in one frame a full redraw is cheaper than seat-by-seat repaints. */
 const FULL_REDRAW_THRESHOLD = 4000;
 /** A seat's square covers this share of the pitch, leaving a visible gap between neighbours. */
 const SEAT_FILL = 0.8;
-/** Pointer movement below this many CSS px is a click, not a drag. */
-const CLICK_SLOP_PX = 4;
 /** Frame times kept for the render bench (a ring). */
 const FRAME_SAMPLES = 4096;
 const BACKGROUND = '#ffffff';
@@ -33,15 +49,26 @@ export class SeatCanvas {
   private fullPending = true;
   private readonly dirty = new Set<number>();
   private buckets: number[][] = [];
-  private fitted = false;
+  private readonly dense = new DenseSeats();
+  /** The colours as ImageData words, for the dense layer. */
+  private readonly packed: Uint32Array;
+  /** Whether the user has panned or zoomed since the last fit. */
+  private moved = false;
   /** Milliseconds spent drawing each frame (ring of FRAME_SAMPLES). */
   readonly frameTimes: number[] = [];
-  /** performance.now() when the first full map was drawn, or null. */
+  /** performance.now() of first paint (see markFirstPaint), or null. */
   firstPaintAt: number | null = null;
+  /** Resolves at first paint. */
+  readonly painted: Promise<void>;
+  private resolvePainted: () => void = () => undefined;
   /** Called with a seat index when a seat is clicked (not dragged). */
   onSeatClick: ((index: number) => void) | null = null;
   /** Called with a seat index (or -1) as the pointer moves. */
   onSeatHover: ((index: number, clientX: number, clientY: number) => void) | null = null;
+  /** Called with the map point under the pointer when it is over no seat (e.g. to find a standing area). */
+  onEmptyHover: ((x: number, y: number, clientX: number, clientY: number) => void) | null = null;
+  /** Drawn around and on the seats, if set. */
+  decorations: SeatDecorations | null = null;
   /** Called after each drawn frame. */
   onFrame: (() => void) | null = null;
 
@@ -53,7 +80,9 @@ export class SeatCanvas {
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error('this browser cannot draw on a canvas');
     this.ctx = ctx;
+    this.painted = new Promise((resolve) => (this.resolvePainted = resolve));
     this.buckets = colours.colours.map(() => []);
+    this.packed = packColours(colours.colours);
     new ResizeObserver(() => this.resize()).observe(canvas);
     this.resize();
     this.bindPointer();
@@ -70,12 +99,14 @@ export class SeatCanvas {
   /** Shows the whole map. */
   fit(): void {
     const b = this.map.bounds;
-    const pad = this.map.pitch * 2;
+    // Room for the labels behind the outermost rows.
+    const pad = this.map.pitch * 4;
     const w = b.maxX - b.minX + pad * 2;
     const h = b.maxY - b.minY + pad * 2;
     this.scale = Math.min(this.width / w, this.height / h) || 1;
     this.originX = b.minX - pad - (this.width / this.scale - w) / 2;
     this.originY = b.minY - pad - (this.height / this.scale - h) / 2;
+    this.moved = false;
     this.invalidate();
   }
 
@@ -87,6 +118,7 @@ export class SeatCanvas {
     this.scale = Math.min(maxScale, Math.max(0.05 / this.map.pitch, this.scale * factor));
     this.originX = wx - px / this.scale;
     this.originY = wy - py / this.scale;
+    this.moved = true;
     this.invalidate();
   }
 
@@ -94,6 +126,7 @@ export class SeatCanvas {
   panBy(dx: number, dy: number): void {
     this.originX -= dx / this.scale;
     this.originY -= dy / this.scale;
+    this.moved = true;
     this.invalidate();
   }
 
@@ -103,6 +136,7 @@ export class SeatCanvas {
     if (this.scale < wanted) this.scale = wanted;
     this.originX = this.map.x[index] - this.width / 2 / this.scale;
     this.originY = this.map.y[index] - this.height / 2 / this.scale;
+    this.moved = true;
     this.invalidate();
   }
 
@@ -117,15 +151,17 @@ export class SeatCanvas {
 
   private resize(): void {
     const rect = this.canvas.getBoundingClientRect();
-    this.dpr = window.devicePixelRatio || 1;
+    const dpr = window.devicePixelRatio || 1;
+    // The observer's first report repeats the size the constructor took: setting the bitmap's size again
+    // would clear the drawn map and draw it twice before anyone sees it.
+    if (this.width === Math.max(1, rect.width) && this.height === Math.max(1, rect.height) && this.dpr === dpr) return;
+    this.dpr = dpr;
     this.width = Math.max(1, rect.width);
     this.height = Math.max(1, rect.height);
     this.canvas.width = Math.round(this.width * this.dpr);
     this.canvas.height = Math.round(this.height * this.dpr);
-    if (!this.fitted && rect.width > 0) {
-      this.fitted = true;
-      this.fit();
-    }
+    // Until the user moves the view, it follows the canvas: the toolbar may wrap after the first fit.
+    if (!this.moved && rect.width > 0) this.fit();
     this.invalidate();
   }
 
@@ -145,8 +181,12 @@ export class SeatCanvas {
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     const size = Math.max(1, this.map.pitch * this.scale * SEAT_FILL);
     const half = size / 2;
+    const round = size >= ROUND_FROM_PX;
     const { x, y } = this.map;
     const { colours, slotOf } = this.colours;
+    const decorations = this.decorations;
+    const detail = decorations !== null && decorations.seatDetail(size);
+    const view: MapView = { originX: this.originX, originY: this.originY, scale: this.scale, width: this.width, height: this.height };
     if (this.fullPending || this.dirty.size > FULL_REDRAW_THRESHOLD) {
       this.fullPending = false;
       this.dirty.clear();
@@ -155,25 +195,26 @@ export class SeatCanvas {
       ctx.fillStyle = BACKGROUND;
       ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
       ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-      const view = this.viewport();
-      const buckets = this.buckets;
-      for (const bucket of buckets) bucket.length = 0;
-      this.map.forEachIn(view, (i) => {
-        if (x[i] < view.minX || x[i] > view.maxX || y[i] < view.minY || y[i] > view.maxY) return;
-        buckets[slotOf(i)]?.push(i);
-      });
-      for (let slot = 0; slot < buckets.length; slot++) {
-        const bucket = buckets[slot];
-        if (bucket.length === 0) continue;
-        ctx.fillStyle = colours[slot];
-        for (const i of bucket) {
-          ctx.fillRect((x[i] - this.originX) * this.scale - half, (y[i] - this.originY) * this.scale - half, size, size);
-        }
+      decorations?.under(ctx, view);
+      if (round) this.drawBuckets(size, detail);
+      else {
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        this.dense.draw(ctx, this.map, this.denseView(), DenseSeats.side(size, this.map.pitch * this.scale, this.dpr), this.packed, slotOf);
+        ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
       }
-      if (this.firstPaintAt === null && this.map.count > 0) {
-        this.firstPaintAt = performance.now();
-        performance.mark('aisle-map-first-paint');
+      decorations?.over(ctx, view);
+      if (this.firstPaintAt === null) this.markFirstPaint();
+    } else if (!round) {
+      // Dense: the seat's square of whole device pixels, exactly as the layer drew it.
+      const side = DenseSeats.side(size, this.map.pitch * this.scale, this.dpr);
+      const denseView = this.denseView();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      for (const i of this.dirty) {
+        const [px, py] = DenseSeats.corner(this.map, i, denseView, side);
+        ctx.fillStyle = colours[slotOf(i)];
+        ctx.fillRect(px, py, side, side);
       }
+      this.dirty.clear();
     } else {
       // Each seat owns the square around it: clear it, then paint the seat in its new colour.
       const cell = Math.max(size, this.map.pitch * this.scale * 0.95);
@@ -184,7 +225,10 @@ export class SeatCanvas {
         ctx.fillStyle = BACKGROUND;
         ctx.fillRect(sx - cell / 2, sy - cell / 2, cell, cell);
         ctx.fillStyle = colours[slotOf(i)];
-        ctx.fillRect(sx - half, sy - half, size, size);
+        ctx.beginPath();
+        ctx.arc(sx, sy, half, 0, Math.PI * 2);
+        ctx.fill();
+        if (detail) decorations.seat(ctx, i, sx, sy, size);
       }
       this.dirty.clear();
     }
@@ -192,6 +236,57 @@ export class SeatCanvas {
     if (this.frameTimes.length >= FRAME_SAMPLES) this.frameTimes.shift();
     this.frameTimes.push(spent);
     this.onFrame?.();
+  }
+
+  /** Round seats in the viewport, one path per colour, and their marks when large enough. */
+  private drawBuckets(size: number, detail: boolean): void {
+    const ctx = this.ctx;
+    const half = size / 2;
+    const { x, y } = this.map;
+    const { colours, slotOf } = this.colours;
+    const bounds = this.viewport();
+    const buckets = this.buckets;
+    for (const bucket of buckets) bucket.length = 0;
+    this.map.forEachIn(bounds, (i) => {
+      if (x[i] < bounds.minX || x[i] > bounds.maxX || y[i] < bounds.minY || y[i] > bounds.maxY) return;
+      buckets[slotOf(i)]?.push(i);
+    });
+    for (let slot = 0; slot < buckets.length; slot++) {
+      const bucket = buckets[slot];
+      if (bucket.length === 0) continue;
+      ctx.fillStyle = colours[slot];
+      // One path per colour: thousands of arcs filled at once.
+      ctx.beginPath();
+      for (const i of bucket) {
+        const sx = (x[i] - this.originX) * this.scale;
+        const sy = (y[i] - this.originY) * this.scale;
+        ctx.moveTo(sx + half, sy);
+        ctx.arc(sx, sy, half, 0, Math.PI * 2);
+      }
+      ctx.fill();
+      if (detail) for (const i of bucket) this.decorations!.seat(ctx, i, (x[i] - this.originX) * this.scale, (y[i] - this.originY) * this.scale, size);
+    }
+  }
+
+  private denseView(): { originX: number; originY: number; scale: number; dpr: number } {
+    return { originX: this.originX, originY: this.originY, scale: this.scale, dpr: this.dpr };
+  }
+
+  /**
+   * First paint: the first full draw of the venue with its live availability (the page builds the canvas
+   * only once the map and the snapshot are both in). Marked when the browser has painted that frame: a
+   * message posted from the drawing frame runs after the frame's rendering, not before it.
+   */
+  private markFirstPaint(): void {
+    this.firstPaintAt = performance.now();
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      this.firstPaintAt = performance.now();
+      performance.mark(MARKS.firstPaint);
+      this.resolvePainted();
+    };
+    channel.port2.postMessage(null);
   }
 
   private seatAtClient(clientX: number, clientY: number): number {
@@ -202,43 +297,23 @@ export class SeatCanvas {
   }
 
   private bindPointer(): void {
-    const canvas = this.canvas;
-    let drag: { x: number; y: number; moved: boolean; id: number } | null = null;
-    canvas.addEventListener('pointerdown', (e) => {
-      drag = { x: e.clientX, y: e.clientY, moved: false, id: e.pointerId };
-      canvas.setPointerCapture(e.pointerId);
-    });
-    canvas.addEventListener('pointermove', (e) => {
-      if (drag && drag.id === e.pointerId) {
-        const dx = e.clientX - drag.x;
-        const dy = e.clientY - drag.y;
-        if (drag.moved || Math.abs(dx) + Math.abs(dy) > CLICK_SLOP_PX) {
-          drag.moved = true;
-          drag.x = e.clientX;
-          drag.y = e.clientY;
-          this.panBy(dx, dy);
-        }
-        return;
-      }
-      this.onSeatHover?.(this.seatAtClient(e.clientX, e.clientY), e.clientX, e.clientY);
-    });
-    canvas.addEventListener('pointerup', (e) => {
-      const wasClick = drag !== null && !drag.moved;
-      drag = null;
-      if (!wasClick) return;
-      const index = this.seatAtClient(e.clientX, e.clientY);
-      if (index >= 0) this.onSeatClick?.(index);
-    });
-    canvas.addEventListener('pointerleave', () => this.onSeatHover?.(-1, 0, 0));
-    canvas.addEventListener(
-      'wheel',
-      (e) => {
-        e.preventDefault();
-        const rect = canvas.getBoundingClientRect();
-        this.zoomBy(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
+    bindGestures(this.canvas, {
+      panBy: (dx, dy) => this.panBy(dx, dy),
+      zoomBy: (factor, px, py) => this.zoomBy(factor, px, py),
+      click: (clientX, clientY) => {
+        const index = this.seatAtClient(clientX, clientY);
+        if (index >= 0) this.onSeatClick?.(index);
       },
-      { passive: false },
-    );
+      hover: (clientX, clientY) => {
+        const index = this.seatAtClient(clientX, clientY);
+        this.onSeatHover?.(index, clientX, clientY);
+        if (index < 0 && this.onEmptyHover) {
+          const rect = this.canvas.getBoundingClientRect();
+          this.onEmptyHover(this.originX + (clientX - rect.left) / this.scale, this.originY + (clientY - rect.top) / this.scale, clientX, clientY);
+        }
+      },
+      leave: () => this.onSeatHover?.(-1, 0, 0),
+    });
   }
 
   private bindKeys(): void {

@@ -32,13 +32,19 @@ export function signIn(role: 'customer' | 'staff', token: string): void {
   location.reload();
 }
 
+/** Forgets the tab's token for `role` and reloads. */
+export function signOut(role: 'customer' | 'staff'): void {
+  sessionStorage.removeItem(`${STORAGE_KEY}.${role}`);
+  location.reload();
+}
+
 /** The WebSocket URL of this page's server. */
 export function wsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
 }
 
 /** A JSON HTTP call; failures reject with an AisleError carrying the server's code. */
-export async function api<T>(method: 'GET' | 'POST', path: string, token: string | null, body?: unknown): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, token: string | null, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

@@ -1,17 +1,12 @@
-// The static layout of an event (`GET /api/events/:id/map`) in typed arrays, with a uniform spatial grid
-// so drawing and hit testing only visit the seats near the viewport or the pointer, even at 100,000 seats.
-import type { SeatDefinition } from '../../domain/types';
+// The static layout of an event in typed arrays (protocol/map-layout.ts: no object per seat), with a
+// uniform spatial grid so drawing and hit testing only visit the seats near the viewport or the pointer,
+// even at 100,000 seats. Built from the compact map body the page loads, or from a v1 body (compacted
+// first), so every page shares one representation.
+import { compactMap } from '../../../protocol/map-body';
+import type { CompactMapBody, MapArea, MapBody, MapSeat } from '../../../protocol/map-body';
+import { SeatLayout } from '../../../protocol/map-layout';
 
-/** A seat as the map endpoint describes it (the definition's seat); its position in `seats` is its index. */
-export type MapSeat = SeatDefinition;
-
-/** The map endpoint's body. */
-export interface MapBody {
-  id: string;
-  categories: Array<{ id: string; name: string; price: number }>;
-  seats: MapSeat[];
-  areas: Array<{ id: string; name: string; capacity: number; category: string }>;
-}
+export type { CompactMapBody, MapArea, MapBody, MapSeat };
 
 /** A rectangle in map units. */
 export interface Bounds {
@@ -24,82 +19,100 @@ export interface Bounds {
 /** Seats per grid cell on average, in each direction: small enough to skip off-screen seats cheaply. */
 const CELL_SEATS = 16;
 
-/** The layout, indexed for drawing and lookup. */
-export class VenueMap {
-  readonly count: number;
-  readonly x: Float32Array;
-  readonly y: Float32Array;
-  /** Category index per seat (into `body.categories`). */
-  readonly category: Uint16Array;
+/** The layout (seat fields in typed arrays, lookups by id), indexed for drawing and hit testing. */
+export class VenueMap extends SeatLayout {
   /** Distance between neighbouring seats, in map units. */
   readonly pitch: number;
   readonly bounds: Bounds;
-  private readonly ids = new Map<string, number>();
   private readonly cellSize: number;
   private readonly columns: number;
   private readonly rows: number;
   /** Seats of cell c are cellSeats[cellStart[c] … cellStart[c + 1] − 1]. */
   private readonly cellStart: Int32Array;
   private readonly cellSeats: Int32Array;
-  /** Seat indexes per (section, row), in seat-number order: the accessible seat list walks these. */
+  /** Runs per (section, row), in seat-number order (`body.runs` indexes), in the order rows first appear. */
   readonly rowsBySection = new Map<string, Map<string, number[]>>();
 
-  constructor(readonly body: MapBody) {
-    const seats = body.seats;
-    const n = seats.length;
-    this.count = n;
-    this.x = new Float32Array(n);
-    this.y = new Float32Array(n);
-    this.category = new Uint16Array(n);
-    const categoryIndex = new Map(body.categories.map((c, i) => [c.id, i]));
-    const bounds = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+  /** The map of a v1 body (one object per seat): compacted, then laid out like the compact form. */
+  static fromBody(body: MapBody): VenueMap {
+    return new VenueMap(compactMap(body));
+  }
+
+  constructor(body: CompactMapBody) {
+    super(body);
+    const n = this.count;
+    const { x, y } = this;
+    this.indexRows();
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
     for (let i = 0; i < n; i++) {
-      const seat = seats[i];
-      this.x[i] = seat.x;
-      this.y[i] = seat.y;
-      this.category[i] = categoryIndex.get(seat.category) ?? 0;
-      this.ids.set(seat.id, i);
-      bounds.minX = Math.min(bounds.minX, seat.x);
-      bounds.minY = Math.min(bounds.minY, seat.y);
-      bounds.maxX = Math.max(bounds.maxX, seat.x);
-      bounds.maxY = Math.max(bounds.maxY, seat.y);
-      let section = this.rowsBySection.get(seat.section);
-      if (!section) this.rowsBySection.set(seat.section, (section = new Map()));
-      let row = section.get(seat.row);
-      if (!row) section.set(seat.row, (row = []));
-      row.push(i);
+      const sx = x[i];
+      const sy = y[i];
+      if (sx < minX) minX = sx;
+      if (sx > maxX) maxX = sx;
+      if (sy < minY) minY = sy;
+      if (sy > maxY) maxY = sy;
     }
-    for (const section of this.rowsBySection.values()) {
-      for (const row of section.values()) row.sort((a, b) => seats[a].number - seats[b].number);
+    const bounds = { minX, minY, maxX, maxY };
+    this.pitch = estimatePitch(x, y);
+    // The stage and standing areas are part of the venue: fitting shows them too.
+    for (const shape of [body.stage, ...body.areas.map((a) => a.shape)]) {
+      if (!shape) continue;
+      bounds.minX = Math.min(bounds.minX, shape.x - shape.width / 2);
+      bounds.maxX = Math.max(bounds.maxX, shape.x + shape.width / 2);
+      bounds.minY = Math.min(bounds.minY, shape.y - shape.height / 2);
+      bounds.maxY = Math.max(bounds.maxY, shape.y + shape.height / 2);
     }
-    if (n === 0) Object.assign(bounds, { minX: 0, minY: 0, maxX: 1, maxY: 1 });
+    if (!Number.isFinite(bounds.minX)) Object.assign(bounds, { minX: 0, minY: 0, maxX: 1, maxY: 1 });
     this.bounds = bounds;
-    this.pitch = estimatePitch(seats);
     this.cellSize = this.pitch * CELL_SEATS;
     this.columns = Math.max(1, Math.ceil((bounds.maxX - bounds.minX) / this.cellSize) + 1);
     this.rows = Math.max(1, Math.ceil((bounds.maxY - bounds.minY) / this.cellSize) + 1);
-    // Counting sort of seats into cells: two passes, no per-cell arrays.
-    const cells = this.columns * this.rows;
+    // Counting sort of seats into cells: two passes, no per-cell arrays, no call per seat.
+    const { columns, rows, cellSize } = this;
+    const cells = columns * rows;
     const cellOf = new Int32Array(n);
-    this.cellStart = new Int32Array(cells + 1);
+    const cellStart = new Int32Array(cells + 1);
     for (let i = 0; i < n; i++) {
-      cellOf[i] = this.cellAt(this.x[i], this.y[i]);
-      this.cellStart[cellOf[i] + 1]++;
+      const column = Math.min(columns - 1, Math.max(0, Math.floor((x[i] - bounds.minX) / cellSize)));
+      const row = Math.min(rows - 1, Math.max(0, Math.floor((y[i] - bounds.minY) / cellSize)));
+      const cell = row * columns + column;
+      cellOf[i] = cell;
+      cellStart[cell + 1]++;
     }
-    for (let c = 0; c < cells; c++) this.cellStart[c + 1] += this.cellStart[c];
-    const fill = this.cellStart.slice(0, cells);
-    this.cellSeats = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.cellSeats[fill[cellOf[i]]++] = i;
+    for (let c = 0; c < cells; c++) cellStart[c + 1] += cellStart[c];
+    const fill = cellStart.slice(0, cells);
+    const cellSeats = new Int32Array(n);
+    for (let i = 0; i < n; i++) cellSeats[fill[cellOf[i]]++] = i;
+    this.cellStart = cellStart;
+    this.cellSeats = cellSeats;
   }
 
-  /** The index of seat `id`, or -1. */
-  indexOf(id: string): number {
-    return this.ids.get(id) ?? -1;
+  /** The seat indexes of a row, in seat-number order (empty for an unknown row). */
+  rowSeats(section: string, row: string): number[] {
+    const seats: number[] = [];
+    const starts = this.runStart;
+    for (const r of this.rowsBySection.get(section)?.get(row) ?? []) {
+      for (let k = 0; k < this.body.runs[r].k; k++) seats.push(starts[r] + k);
+    }
+    return seats;
   }
 
-  /** The seat at `index`. */
-  seat(index: number): MapSeat {
-    return this.body.seats[index];
+  /** Fills rowsBySection from the runs: one entry per run, not per seat. */
+  private indexRows(): void {
+    const runs = this.body.runs;
+    for (let r = 0; r < runs.length; r++) {
+      let section = this.rowsBySection.get(runs[r].s);
+      if (!section) this.rowsBySection.set(runs[r].s, (section = new Map()));
+      const row = section.get(runs[r].r);
+      if (row) row.push(r);
+      else section.set(runs[r].r, [r]);
+    }
+    for (const section of this.rowsBySection.values()) {
+      for (const row of section.values()) if (row.length > 1) row.sort((a, b) => runs[a].n - runs[b].n);
+    }
   }
 
   /** Calls `visit` for every seat whose cell overlaps `area` (a superset of the seats inside it). */
@@ -133,10 +146,6 @@ export class VenueMap {
     return best;
   }
 
-  private cellAt(x: number, y: number): number {
-    return this.row(y) * this.columns + this.column(x);
-  }
-
   private column(x: number): number {
     return Math.min(this.columns - 1, Math.max(0, Math.floor((x - this.bounds.minX) / this.cellSize)));
   }
@@ -147,13 +156,11 @@ export class VenueMap {
 }
 
 /** The typical distance between neighbouring seats: the median gap between consecutive seats of a row. */
-function estimatePitch(seats: readonly MapSeat[]): number {
+function estimatePitch(x: Float64Array, y: Float64Array): number {
   const gaps: number[] = [];
-  const step = Math.max(1, Math.floor(seats.length / 2000));
-  for (let i = step; i < seats.length; i += step) {
-    const a = seats[i - 1];
-    const b = seats[i];
-    const d = Math.hypot(b.x - a.x, b.y - a.y);
+  const step = Math.max(1, Math.floor(x.length / 2000));
+  for (let i = step; i < x.length; i += step) {
+    const d = Math.hypot(x[i] - x[i - 1], y[i] - y[i - 1]);
     if (d > 0) gaps.push(d);
   }
   if (gaps.length === 0) return 1;

@@ -1,13 +1,15 @@
-// The user's hold: its seats and places, a countdown to its expiry, and extend, release and buy.
+// The user's hold: its seats and places (each with its price tier, where its category offers tiers), a
+// countdown to its expiry, the total the server will charge, and extend, release and buy.
 import type { Hold } from '../../../protocol/sdk/hold-book';
 import { byId, clock, h, money } from '../common/dom';
+import type { TierPicker } from './tier-picker';
 
 /** What the panel needs from the page. */
 export interface HoldPanelHost {
   timeLeft(holdId: string): number;
   seatLabel(seatId: string): string;
-  priceOfSeat(seatId: string): number;
-  priceOfArea(areaId: string): number;
+  /** Tier controls and the estimate of the total. */
+  tiers: TierPicker;
   areaName(areaId: string): string;
   release(seatId: string): void;
   releaseArea(areaId: string, count: number): void;
@@ -39,21 +41,21 @@ export class HoldPanel {
     this.timer = null;
     if (!this.hold) return;
     const current = this.hold;
-    let sum = 0;
+    const { tiers } = this.host;
     const items = current.seats.map((seatId) => {
-      sum += this.host.priceOfSeat(seatId);
-      const release = h('button', { type: 'button', class: 'link', 'aria-label': `Release ${this.host.seatLabel(seatId)}` }, 'Release');
+      const label = this.host.seatLabel(seatId);
+      const release = h('button', { type: 'button', class: 'link', 'aria-label': `Release ${label}` }, 'Release');
       release.addEventListener('click', () => this.host.release(seatId));
-      return h('li', { 'data-hold-seat': seatId }, `${this.host.seatLabel(seatId)} `, release);
+      return h('li', { 'data-hold-seat': seatId }, `${label} `, tiers.seatControl(seatId, label), ' ', release);
     });
     for (const [areaId, count] of Object.entries(current.areas)) {
-      sum += this.host.priceOfArea(areaId) * count;
-      const release = h('button', { type: 'button', class: 'link', 'aria-label': `Release ${count} in ${this.host.areaName(areaId)}` }, 'Release');
+      const name = this.host.areaName(areaId);
+      const release = h('button', { type: 'button', class: 'link', 'aria-label': `Release ${count} in ${name}` }, 'Release');
       release.addEventListener('click', () => this.host.releaseArea(areaId, count));
-      items.push(h('li', { 'data-hold-area': areaId }, `${count} × ${this.host.areaName(areaId)} `, release));
+      items.push(h('li', { 'data-hold-area': areaId }, `${count} × ${name} `, release, tiers.areaControls(areaId, name, count)));
     }
     this.list.replaceChildren(...items);
-    this.total.textContent = money(sum);
+    this.showTotal();
     this.countdown.dateTime = new Date(current.expiresAt).toISOString();
     const tick = (): void => {
       const left = this.host.timeLeft(current.holdId);
@@ -62,5 +64,18 @@ export class HoldPanel {
     };
     tick();
     this.timer = setInterval(tick, 1000);
+  }
+
+  /** The total the server will charge for the hold with the tiers picked (an estimate until bought). */
+  showTotal(): void {
+    if (!this.hold) return;
+    const estimate = this.host.tiers.estimate(this.hold);
+    if ('problem' in estimate) {
+      this.total.textContent = estimate.problem;
+      this.total.dataset.total = '';
+      return;
+    }
+    this.total.dataset.total = String(estimate.total);
+    this.total.textContent = estimate.fees > 0 ? `${money(estimate.total)} (incl. ${money(estimate.fees)} fees)` : money(estimate.total);
   }
 }

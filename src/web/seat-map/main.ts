@@ -1,6 +1,8 @@
 // The seat-map page (`/` and `/events/:id`): the event's map on a canvas, live from diffs through the SDK,
-// with click-to-hold, best available, standing areas, a hold countdown with extend, and buy. Every change
+// with click-to-hold, best available, standing areas, a hold countdown with extend, a price tier per seat
+// and place where a category offers tiers, and buy. Every change
 // to the user's own seats is announced in a live region; the accessible seat list mirrors the canvas.
+// After a reload the user's live holds are found again (`holds`), and "My tickets" lists what they bought.
 import { AisleClient } from '../../../protocol/sdk/aisle-client';
 import type { Hold } from '../../../protocol/sdk/hold-book';
 import { SeatCanvas } from '../common/seat-canvas';
@@ -8,22 +10,20 @@ import { STATUS_WORDS, seatName } from '../common/seat-words';
 import { byId, clock, h, money } from '../common/dom';
 import { describeError } from '../common/messages';
 import { api, obtainToken, signIn, wsUrl } from '../common/session';
-import type { MapBody } from '../common/venue-map';
+import { fetchMapBody } from '../common/map-source';
+import { MARKS } from '../common/marks';
 import { VenueMap } from '../common/venue-map';
+import { VenuePainter } from '../common/venue-painter';
 import { HoldPanel } from './hold-panel';
-import { CATEGORY_COLOURS, STATUS_COLOURS, publicColours } from './palette';
+import { legendItems } from './legend';
+import { MyTickets } from './my-tickets';
+import { explainRefusal } from './refusals';
+import { CATEGORY_COLOURS, publicColours } from './palette';
+import type { EventInfo } from './choose-event';
+import { chooseEvent } from './choose-event';
 import { SeatList } from './seat-list';
-
-interface EventSummary {
-  id: string;
-  name: string;
-  status: string;
-}
-
-interface EventInfo extends EventSummary {
-  startsAt: string;
-  seats: number;
-}
+import { TierPicker } from './tier-picker';
+import { WaitingRoomScreen } from './waiting-room';
 
 /** The test and bench hook: seat states as the page knows them, and its drawing figures. */
 interface PageHook {
@@ -47,8 +47,8 @@ declare global {
 const errorBox = byId('error');
 const announcer = byId('announcer');
 
-function showError(error: unknown): void {
-  errorBox.textContent = describeError(error);
+function showError(error: unknown, text = describeError(error)): void {
+  errorBox.textContent = text;
   errorBox.hidden = false;
 }
 
@@ -65,24 +65,21 @@ function announce(text: string): void {
   });
 }
 
-/** The event of `/events/:id` at once; on `/`, the first event on sale. The list fills the nav meanwhile. */
-async function chooseEvent(): Promise<string | null> {
-  const listed = api<EventSummary[]>('GET', '/api/events', null).then((events) => {
-    byId('event-nav').replaceChildren(
-      ...events.slice(0, 20).map((e) => h('a', { href: `/events/${encodeURIComponent(e.id)}` }, e.name)),
-    );
-    return events;
-  });
-  const match = /^\/events\/([^/]+)$/.exec(location.pathname);
-  if (match) {
-    listed.catch(() => undefined); // the nav is a nicety; the page works without it
-    return decodeURIComponent(match[1]);
-  }
-  const events = await listed;
-  return (events.find((e) => e.status === 'on_sale') ?? events[0])?.id ?? null;
+/** Shows whether the client is connected (also while the user waits in line). */
+function showConnection(client: AisleClient): AisleClient {
+  const connection = byId('connection');
+  const show = (live: boolean): void => {
+    connection.textContent = live ? 'Live' : 'Reconnecting…';
+    connection.dataset.state = live ? 'open' : 'reconnecting';
+  };
+  client.on('close', () => show(false));
+  client.on('open', () => show(true));
+  show(true);
+  return client;
 }
 
 async function main(): Promise<void> {
+  performance.mark(MARKS.script);
   const eventId = await chooseEvent();
   if (!eventId) {
     byId('event-name').textContent = 'No events yet';
@@ -95,62 +92,78 @@ async function main(): Promise<void> {
     signIn('customer', byId<HTMLInputElement>('signin-token').value);
   });
 
-  // The map, the event and the live view load side by side: first paint waits for the slowest only.
-  const live = AisleClient.connect({ url: wsUrl(), token }).then(async (client) => ({ client, view: await client.subscribe(eventId) }));
-  const [body, info, { client, view }] = await Promise.all([
-    api<MapBody>('GET', `/api/events/${encodeURIComponent(eventId)}/map`, null),
-    api<EventInfo>('GET', `/api/events/${encodeURIComponent(eventId)}`, null),
-    live,
-  ]);
-  document.title = `${info.name} · Aisle`;
-  byId('event-name').textContent = info.name;
-  byId('event-status').textContent = info.status.replace('_', ' ');
+  // The map, the event and the live view load side by side: first paint waits for the slowest only. With
+  // the event's waiting room on, the user waits in line first, with no live view (no diffs) until admitted.
+  const room = new WaitingRoomScreen({ eventId, announce });
+  const connected = AisleClient.connect({ url: wsUrl(), token }).then(showConnection);
+  const described = api<EventInfo>('GET', `/api/events/${encodeURIComponent(eventId)}`, null).then((info) => {
+    performance.mark(MARKS.info);
+    document.title = `${info.name} · Aisle`;
+    byId('event-name').textContent = info.name;
+    byId('event-status').textContent = info.status.replace('_', ' ');
+    return info;
+  });
+  const live = Promise.all([connected, described]).then(async ([client, info]) => {
+    if (info.queue?.mode === 'on') await room.enter(client, info.queue.openAt);
+    const view = await client.subscribe(eventId);
+    performance.mark(MARKS.snapshot);
+    return { client, view };
+  });
+  const mapped = described.then(async (info) => {
+    const body = await fetchMapBody(eventId, info.mapVersion, null);
+    performance.mark(MARKS.map);
+    return body;
+  });
+  const [body, { client, view }] = await Promise.all([mapped, live]);
+  // The legend goes in before the canvas takes its size: filled later, it could wrap the toolbar, shrink
+  // the canvas and make the first frame a wasted one.
+  byId('legend').replaceChildren(...legendItems(body.categories));
   const map = new VenueMap(body);
+  performance.mark(MARKS.layout);
   const categoryById = new Map(body.categories.map((c) => [c.id, c]));
   const areaById = new Map(body.areas.map((a) => [a.id, a]));
 
-  const connection = byId('connection');
-  client.on('close', () => {
-    connection.textContent = 'Reconnecting…';
-    connection.dataset.state = 'reconnecting';
-  });
-  client.on('open', () => {
-    connection.textContent = 'Live';
-    connection.dataset.state = 'open';
-  });
-  connection.textContent = 'Live';
-  connection.dataset.state = 'open';
-
   const mine = new Uint8Array(map.count);
   const canvas = new SeatCanvas(byId<HTMLCanvasElement>('map'), map, publicColours(map, () => view.status, mine));
+  const categoryIndex = new Map(body.categories.map((c, i) => [c.id, i]));
+  const painter = new VenuePainter(map, {
+    areaAvailable: (areaId) => view.areas[areaId],
+    areaColour: (area) => CATEGORY_COLOURS[(categoryIndex.get(area.category) ?? 0) % CATEGORY_COLOURS.length],
+  });
+  canvas.decorations = painter;
   byId('map').setAttribute(
     'aria-label',
     `Seat map of ${map.count.toLocaleString()} seats. Arrow keys pan, plus and minus zoom. Use the seat list to choose seats by keyboard.`,
   );
-  const priceOf = (index: number): number => categoryById.get(body.seats[index].category)?.price ?? 0;
-  const seatList = new SeatList(byId('seat-list'), {
-    map,
-    status: () => view.status,
-    isMine: (index) => mine[index] === 1,
-    priceOf: (index) => money(priceOf(index)),
-    categoryName: (index) => categoryById.get(body.seats[index].category)?.name ?? '',
-    toggle: (index) => void toggle(index),
+  const priceOf = (index: number): number => body.categories[map.category[index]]?.price ?? 0;
+  // The keyboard seat list and the standing areas' counts are filled once the map is on screen.
+  let seatList: SeatList | null = null;
+  const areaCounts = new Map<string, HTMLElement>();
+  let seatChanges = 0;
+  view.on('change', (change) => {
+    seatChanges += change.indexes.length;
+    canvas.invalidate(change.full ? undefined : change.indexes);
+    seatList?.refresh(change.full ? undefined : change.indexes);
+    // Standing areas show their places left on the map: redraw it when they change.
+    if (change.areas.length > 0 && !change.full) canvas.invalidate();
+    for (const areaId of change.areas) {
+      const element = areaCounts.get(areaId);
+      if (element) element.textContent = String(view.areas[areaId] ?? 0);
+    }
   });
 
+  const info = await described;
+  const tiers = new TierPicker(map, { feePerTicket: info.feePerTicket ?? 0, currency: info.currency ?? null }, () => panel.showTotal());
   const panel = new HoldPanel({
     timeLeft: (holdId) => client.holds.timeLeft(holdId),
     seatLabel: (seatId) => {
       const index = map.indexOf(seatId);
       return index >= 0 ? seatName(map.seat(index)) : seatId;
     },
-    priceOfSeat: (seatId) => {
-      const index = map.indexOf(seatId);
-      return index >= 0 ? priceOf(index) : 0;
-    },
-    priceOfArea: (areaId) => categoryById.get(areaById.get(areaId)?.category ?? '')?.price ?? 0,
+    tiers,
     areaName: (areaId) => areaById.get(areaId)?.name ?? areaId,
-    release: (seatId) => void run(() => release({ seats: [seatId] })),
-    releaseArea: (areaId, count) => void run(() => release({ areas: { [areaId]: count } })),
+    release: (seatId) => void run(() => release({ seats: [seatId] }), true),
+    releaseArea: (areaId, count) => void run(() => release({ areas: { [areaId]: count } }), true),
   });
 
   /** Shows `hold` as the user's, marking its seats on the map and in the list. */
@@ -165,18 +178,21 @@ async function main(): Promise<void> {
       }
     }
     canvas.invalidate(changed);
-    seatList.refresh(changed);
+    seatList?.refresh(changed);
     panel.show(hold);
   };
 
-  /** Runs a user action, showing its failure as a message. */
-  const run = async (action: () => Promise<void>): Promise<void> => {
+  /** Runs a user action, showing its failure as a message (a refusal by the venue's rules in its own words). */
+  const run = async (action: () => Promise<void>, releasing = false): Promise<void> => {
     clearError();
     try {
       await action();
     } catch (error) {
-      showError(error);
-      announce(describeError(error));
+      // The admission ran out, or the line was switched on meanwhile: back to the line.
+      if ((error as { code?: string }).code === 'queue_required') return void room.enter(client);
+      const text = explainRefusal(error, map, releasing) ?? describeError(error);
+      showError(error, text);
+      announce(text);
     }
   };
 
@@ -208,19 +224,20 @@ async function main(): Promise<void> {
     announce(`Released ${names.length > 0 ? names.join('; ') : 'standing places'}.`);
   };
 
-  const toggle = (index: number): Promise<void> =>
-    run(async () => {
+  const toggle = async (index: number): Promise<void> => {
+    if (mine[index] === 1) return run(() => release({ seats: [map.seat(index).id] }), true);
+    return run(async () => {
       const seat = map.seat(index);
-      if (mine[index] === 1) return release({ seats: [seat.id] });
       if (view.status[index] !== 0) {
         announce(`${seatName(seat)} is ${STATUS_WORDS[view.status[index]]}.`);
         return;
       }
       await hold((holdId) => client.hold(eventId, [seat.id], { holdId }));
     });
+  };
 
   canvas.onSeatClick = (index) => {
-    seatList.reveal(index);
+    seatList?.reveal(index);
     void toggle(index);
   };
   const tooltip = byId('tooltip');
@@ -228,26 +245,35 @@ async function main(): Promise<void> {
     tooltip.hidden = index < 0;
     if (index < 0) return;
     const seat = map.seat(index);
-    tooltip.textContent = `${seatName(seat)} · ${money(priceOf(index))} · ${mine[index] ? 'yours' : STATUS_WORDS[view.status[index]]}`;
+    const access = seat.accessible ? ' · wheelchair place' : map.companion[index] ? ' · companion seat' : '';
+    tooltip.textContent = `${seatName(seat)}${access} · ${money(priceOf(index))} · ${mine[index] ? 'yours' : STATUS_WORDS[view.status[index]]}`;
     tooltip.style.left = `${x + 12}px`;
     tooltip.style.top = `${y + 12}px`;
+  };
+  canvas.onEmptyHover = (x, y, clientX, clientY) => {
+    const area = painter.areaAt(x, y);
+    tooltip.hidden = area === null;
+    if (!area) return;
+    const price = money(categoryById.get(area.category)?.price ?? 0);
+    tooltip.textContent = `${area.name} · ${price} · ${(view.areas[area.id] ?? 0).toLocaleString()} places left`;
+    tooltip.style.left = `${clientX + 12}px`;
+    tooltip.style.top = `${clientY + 12}px`;
   };
   byId('zoom-in').addEventListener('click', () => canvas.zoomBy(1.5));
   byId('zoom-out').addEventListener('click', () => canvas.zoomBy(1 / 1.5));
   byId('zoom-fit').addEventListener('click', () => canvas.fit());
 
-  // Legend. Colours go through the CSSOM: the CSP refuses style attributes.
-  const swatch = (colour: string): HTMLElement => {
-    const element = h('span', { class: 'swatch' });
-    element.style.background = colour;
-    return element;
-  };
-  byId('legend').replaceChildren(
-    ...body.categories.map((c, i) => h('li', {}, swatch(CATEGORY_COLOURS[i % CATEGORY_COLOURS.length]), `${c.name} ${money(c.price)}`)),
-    ...Object.entries({ yours: STATUS_COLOURS.mine, held: STATUS_COLOURS.held, sold: STATUS_COLOURS.sold, 'not on sale': STATUS_COLOURS.blocked }).map(
-      ([name, colour]) => h('li', {}, swatch(colour), name),
-    ),
-  );
+  // First paint before the side panel: the map with live availability is what people wait for. A tab
+  // in the background draws no frames, so this waits a moment at most.
+  await Promise.race([canvas.painted, new Promise((resolve) => setTimeout(resolve, 250))]);
+  seatList = new SeatList(byId('seat-list'), {
+    map,
+    status: () => view.status,
+    isMine: (index) => mine[index] === 1,
+    priceOf: (index) => money(priceOf(index)),
+    categoryName: (index) => body.categories[map.category[index]]?.name ?? '',
+    toggle: (index) => void toggle(index),
+  });
 
   // Best available
   const bestCategory = byId<HTMLSelectElement>('best-category');
@@ -262,7 +288,6 @@ async function main(): Promise<void> {
 
   // Standing areas
   const areaList = byId('areas');
-  const areaCounts = new Map<string, HTMLElement>();
   areaList.replaceChildren(
     ...body.areas.map((area) => {
       const available = h('span', { 'data-area-available': area.id }, String(view.areas[area.id] ?? 0));
@@ -295,14 +320,17 @@ async function main(): Promise<void> {
       const button = byId<HTMLButtonElement>('buy');
       button.disabled = true;
       try {
-        const order = await client.buy(eventId, current.holdId);
+        const order = await client.buy(eventId, current.holdId, { tiers: tiers.choice(current) });
+        tiers.clear();
         setHold(null);
+        room.bought();
         const places = Object.values(order.areas).reduce((n, c) => n + c, 0);
         const what = `${order.seats.length} seat${order.seats.length === 1 ? '' : 's'}${places > 0 ? ` and ${places} standing` : ''}`;
         orderBox.textContent = `Order ${order.orderId} confirmed: ${what}, total ${money(order.total)}.`;
         orderBox.dataset.orderId = order.orderId;
         orderBox.hidden = false;
         announce(orderBox.textContent);
+        void tickets.refresh();
       } finally {
         button.disabled = false;
       }
@@ -318,16 +346,28 @@ async function main(): Promise<void> {
     announce(errorBox.textContent);
   });
 
-  let seatChanges = 0;
-  view.on('change', (change) => {
-    seatChanges += change.indexes.length;
-    canvas.invalidate(change.full ? undefined : change.indexes);
-    seatList.refresh(change.full ? undefined : change.indexes);
-    for (const areaId of change.areas) {
-      const element = areaCounts.get(areaId);
-      if (element) element.textContent = String(view.areas[areaId] ?? 0);
-    }
+  const tickets = new MyTickets({
+    eventId,
+    token,
+    seatLabel: (seatId) => {
+      const index = map.indexOf(seatId);
+      return index >= 0 ? seatName(map.seat(index)) : seatId;
+    },
+    areaName: (areaId) => areaById.get(areaId)?.name ?? areaId,
   });
+  void tickets.refresh();
+
+  // A reload, a new tab or a reconnect: the user's live holds are found again and shown as theirs.
+  const findMine = async (): Promise<void> => {
+    if (!token || panel.current) return;
+    const found = await client.findHolds(eventId);
+    const latest = found.sort((a, b) => b.expiresAt - a.expiresAt)[0];
+    if (!latest || panel.current) return;
+    setHold(latest);
+    announce(`Welcome back. ${heldAnnouncement(latest)}`);
+  };
+  await findMine().catch((error: unknown) => showError(error));
+  client.on('open', () => void findMine().catch(() => undefined));
 
   window.__aisle = {
     ready: true,

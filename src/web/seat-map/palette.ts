@@ -1,6 +1,6 @@
 // Seat colours of the public map: available seats in their category's colour, everything else by status,
 // the user's own seats in a colour of their own. Colours keep 3:1 contrast against white.
-import { SEAT_STATUS } from '../../../protocol/server-messages';
+import { SEAT_STATUS } from '../../../protocol/seat-status';
 import type { SeatColours } from '../common/seat-canvas';
 import type { VenueMap } from '../common/venue-map';
 

@@ -85,7 +85,7 @@ export class SeatList {
   }
 
   private showRow(section: string, row: string): void {
-    const seats = this.host.map.rowsBySection.get(section)?.get(row) ?? [];
+    const seats = this.host.map.rowSeats(section, row);
     this.group.setAttribute('aria-label', `Seats in section ${section}, row ${row}`);
     this.buttons = new Map();
     const buttons = seats.map((index) => {
@@ -114,7 +114,7 @@ export class SeatList {
     button.dataset.mine = String(mine);
     button.setAttribute('aria-pressed', String(mine));
     button.setAttribute('aria-disabled', String(code !== 0 && !mine));
-    const accessible = seat.accessible ? ', wheelchair accessible' : '';
+    const accessible = seat.accessible ? ', wheelchair accessible' : seat.companion ? ', companion seat beside a wheelchair place' : '';
     button.setAttribute(
       'aria-label',
       `${seatName(seat)}, ${this.host.categoryName(index)} ${this.host.priceOf(index)}${accessible}, ${stateWords(code, mine)}`,

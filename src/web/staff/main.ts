@@ -1,7 +1,7 @@
 // The staff dashboard (`/staff`, staff token): every event with live counts, revenue, sales per minute and
 // viewers from `watch`; for the selected event a sales chart, a live heatmap of the map (click seats to
 // select them), and the controls of the HTTP API: pause or resume sales, block or unblock seats, cancel
-// an order.
+// an order. The management panels (edit, holds, reports, audit, dead letters) are in management.ts.
 import { AisleError } from '../../../protocol/error-codes';
 import { AisleClient } from '../../../protocol/sdk/aisle-client';
 import type { LiveView } from '../../../protocol/sdk/live-view';
@@ -12,6 +12,8 @@ import { describeError } from '../common/messages';
 import { api, obtainToken, signIn, wsUrl } from '../common/session';
 import type { MapBody } from '../common/venue-map';
 import { VenueMap } from '../common/venue-map';
+import { Management } from './management';
+import { panelContext } from './panel';
 import { SalesChart } from './sales-chart';
 
 interface EventSummary {
@@ -36,15 +38,22 @@ const HEAT_COLOURS = ['#81c995', '#fbbc04', '#d93025', '#5f6368', '#1a73e8'];
 const STAT_LABELS: Array<[keyof SalesStats, string]> = [
   ['available', 'Available'],
   ['held', 'Held'],
+  ['staffHeld', 'Staff holds'],
   ['sold', 'Sold'],
   ['blocked', 'Blocked'],
   ['revenue', 'Revenue'],
   ['seatsSoldLastMinute', 'Seats sold / min'],
   ['ordersLastMinute', 'Orders / min'],
+  ['revenueLastMinute', 'Revenue / min'],
   ['viewers', 'Viewers online'],
 ];
 
 const errorBox = byId('error');
+
+/** The line under an event card's title: id, status, start. */
+function cardHint(event: { id: string; status: string; startsAt: string }): string {
+  return `${event.id} · ${event.status.replace('_', ' ')} · ${new Date(event.startsAt).toLocaleString()}`;
+}
 
 function showError(error: unknown): void {
   errorBox.textContent = describeError(error);
@@ -64,11 +73,20 @@ class Dashboard {
   private lastSold: number | null = null;
   private readonly latest = new Map<string, StatsMessage>();
   private ordersChain: Promise<void> = Promise.resolve();
+  private readonly management: Management;
 
   constructor(
     private readonly client: AisleClient,
     private readonly token: string,
   ) {
+    this.management = new Management(panelContext(token, (action) => this.act(action)), (eventId, saved) => {
+      if (eventId === this.selected) byId('detail-h').textContent = saved.name;
+      const card = this.cards.get(eventId);
+      const title = card?.querySelector('h3 button');
+      if (title) title.textContent = saved.name;
+      const hint = card?.querySelector('.hint');
+      if (hint) hint.textContent = cardHint({ id: eventId, ...saved });
+    });
     client.on('stats', (stats) => this.onStats(stats));
     byId('toggle-sales').addEventListener('click', () => void this.act(() => this.toggleSales()));
     byId('block').addEventListener('click', () => void this.act(() => this.block(true)));
@@ -86,10 +104,11 @@ class Dashboard {
   private card(event: EventSummary): HTMLElement {
     const list = h('dl', {});
     for (const [key, label] of STAT_LABELS) list.append(h('dt', {}, label), h('dd', { 'data-stat': key }, '–'));
+    list.append(h('dt', {}, 'Checked in'), h('dd', { 'data-stat': 'checkedIn' }, '–'));
     const open = h('button', { type: 'button', class: 'link' }, event.name);
     const card = h('article', { class: 'card event-card', 'data-event-id': event.id, 'aria-current': 'false' },
       h('h3', {}, open),
-      h('p', { class: 'hint' }, `${event.id} · ${event.status.replace('_', ' ')} · ${new Date(event.startsAt).toLocaleString()}`),
+      h('p', { class: 'hint' }, cardHint(event)),
       list,
     );
     open.addEventListener('click', () => void this.act(() => this.select(event.id)));
@@ -99,12 +118,15 @@ class Dashboard {
 
   private onStats(stats: StatsMessage): void {
     this.latest.set(stats.eventId, stats);
+    this.management.onStats(stats);
     const card = this.cards.get(stats.eventId);
     if (card) {
       for (const [key] of STAT_LABELS) {
         const cell = card.querySelector<HTMLElement>(`[data-stat="${key}"]`);
-        if (cell) cell.textContent = key === 'revenue' ? money(stats.revenue) : stats[key].toLocaleString();
+        if (cell) cell.textContent = key === 'revenue' || key === 'revenueLastMinute' ? money(stats[key]) : stats[key].toLocaleString();
       }
+      const checkedIn = card.querySelector<HTMLElement>('[data-stat="checkedIn"]');
+      if (checkedIn && stats.checkedIn !== undefined) checkedIn.textContent = stats.checkedIn.toLocaleString();
     }
     if (stats.eventId !== this.selected) return;
     this.chart.add(stats.seatsSoldLastMinute, stats.ordersLastMinute);
@@ -123,6 +145,7 @@ class Dashboard {
     this.lastSold = this.latest.get(eventId)?.sold ?? null;
     this.picked.clear();
     byId<HTMLTextAreaElement>('block-seats').value = '';
+    byId<HTMLInputElement>('staff-hold-seats').value = '';
     if (this.view) {
       this.stopView?.();
       await this.client.unsubscribe(this.view.eventId).catch(() => undefined);
@@ -134,7 +157,7 @@ class Dashboard {
     byId('detail-h').textContent = info.name;
     byId('detail').hidden = false;
     this.showSales(info.status !== 'paused');
-    const map = new VenueMap(body);
+    const map = VenueMap.fromBody(body);
     const view = await this.client.subscribe(eventId);
     this.view = view;
     const selectedSlot = HEAT_COLOURS.length - 1;
@@ -149,6 +172,7 @@ class Dashboard {
       if (picked[index]) this.picked.add(id);
       else this.picked.delete(id);
       byId<HTMLTextAreaElement>('block-seats').value = [...this.picked].join(' ');
+      byId<HTMLInputElement>('staff-hold-seats').value = [...this.picked].join(' ');
       heatmap.invalidate([index]);
     };
     const summarize = (): void => {
@@ -160,7 +184,7 @@ class Dashboard {
       summarize();
     });
     summarize();
-    await this.loadOrders(true);
+    await Promise.all([this.loadOrders(true), this.management.show(eventId)]);
   }
 
   private showSales(open: boolean): void {

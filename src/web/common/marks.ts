@@ -1,0 +1,19 @@
+// The seat-map page's performance marks, in the order a page load passes them: where the time to first
+// paint goes. The render bench (bench/render.ts) reads them from the page; a browser's performance panel
+// shows them too. Each is the time since navigation start of the moment named.
+
+/** Mark names of one page load. */
+export const MARKS = {
+  /** The page's script starts running (HTML, scripts fetched and compiled). */
+  script: 'aisle-script',
+  /** The event's details arrived (they name the map's version). */
+  info: 'aisle-event-info',
+  /** The compact map arrived and is parsed (fetch, decompression, JSON). */
+  map: 'aisle-map-loaded',
+  /** The live availability arrived: subscribed, the packed snapshot inflated and unpacked. */
+  snapshot: 'aisle-snapshot',
+  /** The map is laid out in typed arrays with its spatial index (both map and snapshot in). */
+  layout: 'aisle-map-laid-out',
+  /** First paint: the venue with live availability drawn and on screen, its seats clickable. */
+  firstPaint: 'aisle-map-first-paint',
+} as const;

@@ -1,0 +1,92 @@
+// A purchase whose commit outcome is unknown is answered with the truth. The server reaches Postgres
+// through a proxy that cuts the connection carrying the order statement: once after Postgres has
+// committed it (the server never hears so), once before Postgres gets it. No retry window
+// (COMMIT_RETRY_MS=0), so a guess would show: the committed one must still be answered `order`, the
+// other `unavailable` with its hold kept, and buying that hold again must work.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_URL, createTestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
+import { TEST_SECRET, http, smallEvent, token } from '../support/fixtures';
+import { expectGuarantees } from '../support/guarantees';
+import { startServer } from '../support/server-process';
+import type { ServerProcess } from '../support/server-process';
+import { startTcpProxy } from '../support/tcp-proxy';
+import type { TcpProxy } from '../support/tcp-proxy';
+import { TestClient } from '../support/ws-client';
+
+const EVENT = 'doubt';
+/** A fragment of the group commit's statement (src/store/event-store-sql.ts, COMMIT_ORDERS). */
+const ORDER_STATEMENT = 'INSERT INTO orders';
+
+let db: TestDatabase;
+let proxy: TcpProxy;
+let server: ServerProcess;
+let sql: pg.Client;
+let client: TestClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  proxy = await startTcpProxy(Number(new URL(ADMIN_URL).port || 5432));
+  const viaProxy = new URL(db.url);
+  viaProxy.port = String(proxy.port);
+  server = await startServer({ DATABASE_URL: viaProxy.toString(), AUTH_SECRET: TEST_SECRET, COMMIT_RETRY_MS: '0' });
+  const admin = await token('root', 'admin');
+  const created = await http(server.url, 'POST', '/api/events', { token: admin, body: smallEvent(EVENT) });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  expect((await http(server.url, 'GET', `/api/events/${EVENT}`)).status).toBe(200);
+  sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  client = await TestClient.connect(server.wsUrl, 'json', await token('alice'));
+}, 60_000);
+
+afterAll(async () => {
+  client?.close();
+  await sql?.end();
+  await server?.stop('SIGKILL');
+  await proxy?.close();
+  await db?.drop();
+});
+
+async function hold(seat: string): Promise<string> {
+  const held = await client.request({ type: 'hold', eventId: EVENT, seats: [seat] });
+  expect(held.type, JSON.stringify(held)).toBe('held');
+  return held.holdId as string;
+}
+
+async function ordersOfHold(holdId: string): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>('SELECT id FROM orders WHERE hold_id = $1', [holdId]);
+  return rows.rows.map((row) => row.id);
+}
+
+describe('a commit whose connection is cut mid-statement', () => {
+  it('committed: the buyer hears order, the one stored', async () => {
+    const holdId = await hold('s-1-1');
+    const cut = proxy.cutOnStatement(ORDER_STATEMENT, 'after-commit');
+    const reply = await client.request({ type: 'buy', eventId: EVENT, holdId }, 20_000);
+    await cut;
+    expect(reply.type, JSON.stringify(reply)).toBe('order');
+    expect(await ordersOfHold(holdId)).toEqual([reply.orderId]);
+  });
+
+  it('not committed: the buyer hears unavailable, nothing is stored, the hold is kept and buys later', async () => {
+    const holdId = await hold('s-1-2');
+    const cut = proxy.cutOnStatement(ORDER_STATEMENT, 'before');
+    const reply = await client.request({ type: 'buy', eventId: EVENT, holdId }, 20_000);
+    await cut;
+    expect(reply, JSON.stringify(reply)).toMatchObject({ type: 'error', code: 'unavailable' });
+    expect(await ordersOfHold(holdId)).toEqual([]);
+    const info = await http(server.url, 'GET', `/api/events/${EVENT}`);
+    expect(info.body.counts, 'the seat is held again, not sold').toMatchObject({ held: 1, sold: 1 });
+
+    const again = await client.request({ type: 'buy', eventId: EVENT, holdId });
+    expect(again.type, JSON.stringify(again)).toBe('order');
+    expect(await ordersOfHold(holdId)).toEqual([again.orderId]);
+  });
+
+  it('leaves Postgres and the server agreeing', async () => {
+    await expectGuarantees(sql, [EVENT], (await sql.query<{ id: string }>('SELECT id FROM orders')).rows.map((r) => r.id));
+    const info = await http(server.url, 'GET', `/api/events/${EVENT}`);
+    expect(info.body.counts).toMatchObject({ sold: 2, held: 0 });
+  });
+});
