@@ -11,6 +11,10 @@ export const DEFAULT_POOL_SIZE = 10;
 /** How long to wait for a connection before reporting the database unavailable (ms). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
+/** How long an idle connection is kept (ms): long enough that the first purchase after a quiet spell
+ *  does not pay for a new connection (and its session probe), or find it cut by a process pause. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+
 /** Longest a statement may run before Postgres cancels it (ms): far above any batch commit or page read,
  *  short enough that a stuck lock wait or a runaway query frees its connection instead of starving the pool. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -100,6 +104,9 @@ export class PgClient implements SqlClient {
       max: options.poolSize ?? DEFAULT_POOL_SIZE,
       connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      idleTimeoutMillis: DEFAULT_IDLE_TIMEOUT_MS,
+      // Idle connections (and their timers) do not keep a process alive that has nothing else to do.
+      allowExitOnIdle: true,
       keepAlive: true,
     });
     // An idle client whose server went away emits 'error' on the pool; unhandled, that kills the

@@ -176,7 +176,9 @@ export class PostgresEventStore implements EventStore {
       try {
         const [row] = await this.#db.query<{ owned: boolean }>(sql.COMMIT_ORDERS, commitParams(eventId, epoch, orders, this.#announceOrders));
         if (row.owned) return { ok: true };
-        const owner = await this.getOwnership(eventId);
+        // The refusal is final; who owns the event now is only a hint, and failing to learn it must not
+        // turn a definite `fenced` into a retry.
+        const owner = await this.getOwnership(eventId).catch(() => null);
         return { ok: false, reason: 'fenced', currentEpoch: owner?.epoch ?? null };
       } catch (error) {
         const code = errorCode(error);

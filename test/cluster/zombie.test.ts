@@ -63,14 +63,14 @@ describe('a paused owner', () => {
     expect(held.type).toBe('held');
     const refusedBefore = await metricValue(zombie.url, 'aisle_commit_epoch_refusals_total');
 
-    // The purchase's commit leaves the zombie but is held in the proxy; then the zombie freezes.
-    proxy.pause();
+    // The purchase's commit statement leaves the zombie but is held in the proxy (its other
+    // connections work on); then the zombie freezes.
+    const commitHeld = proxy.holdStatement('INSERT INTO orders');
     const reply = client.request({ type: 'buy', eventId, holdId: held.holdId, idempotencyKey: 'once' }, 60_000);
-    const deadline = Date.now() + 10_000;
-    while (proxy.heldBytes() === 0) {
-      if (Date.now() > deadline) throw new Error('the commit never reached the proxy');
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await Promise.race([
+      commitHeld,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the commit never reached the proxy')), 10_000)),
+    ]);
     zombie.child.kill('SIGSTOP');
 
     // Another node takes over once the lease runs out (it reaches Postgres directly).
@@ -87,7 +87,7 @@ describe('a paused owner', () => {
     expect(newOwner).not.toBe(zombie.nodeId);
 
     // The zombie wakes up; its commit finally reaches Postgres, after the new owner's claim.
-    proxy.resume();
+    proxy.release();
     zombie.child.kill('SIGCONT');
     const late = await reply;
     // Refused by the epoch check, and the zombie says so: its counter of orders the check refused

@@ -1,5 +1,6 @@
-// A loopback TCP proxy a test controls: it can hold back what clients send (the bytes wait in the
-// proxy) and let it through later, to make a node's database statements arrive late; and it can cut
+// A loopback TCP proxy a test controls: it can hold back one statement (the bytes of the connection
+// that sends it wait in the proxy) and let it through later, to make a node's commit arrive late while
+// its other connections, and new ones, work as usual; and it can cut
 // the connection that carries one statement, before the statement reaches the server or after the
 // server has answered it (Postgres: ReadyForQuery, so the statement has committed), so that the
 // client never hears how it ended.
@@ -8,12 +9,13 @@ import net from 'node:net';
 /** A running proxy. */
 export interface TcpProxy {
   port: number;
-  /** Stops forwarding client → target; bytes are kept. */
-  pause(): void;
-  /** Forwards what was kept, then everything as it comes. */
-  resume(): void;
-  /** Bytes kept while paused. */
-  heldBytes(): number;
+  /**
+   * Holds the next connection whose client sends bytes containing `marker`: those bytes and all that
+   * connection sends after them wait in the proxy. Resolves once they are held.
+   */
+  holdStatement(marker: string): Promise<void>;
+  /** Forwards what was held, then everything as it comes. */
+  release(): void;
   /**
    * Cuts the next connection whose client sends bytes containing `marker`: `before` the server gets
    * them, or `after-commit`: the bytes go through, the server's answer up to its ReadyForQuery is
@@ -28,14 +30,15 @@ const READY_FOR_QUERY = Buffer.from([0x5a, 0, 0, 0, 5]);
 
 /** Proxies 127.0.0.1:<port> to 127.0.0.1:`targetPort`. */
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
-  let paused = false;
+  let hold: { marker: Buffer; done: () => void } | null = null;
   let cut: { marker: Buffer; when: 'before' | 'after-commit'; done: () => void } | null = null;
-  const held: { socket: net.Socket; chunk: Buffer }[] = [];
+  const held: { socket: net.Socket; chunk: Buffer; unhold: () => void }[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: '127.0.0.1', port: targetPort });
     sockets.add(client).add(upstream);
     let doomed: (() => void) | null = null;
+    let holding = false;
     const end = (): void => {
       client.destroy();
       upstream.destroy();
@@ -51,7 +54,12 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
         }
         doomed = done;
       }
-      if (paused) held.push({ socket: upstream, chunk });
+      if (hold && chunk.includes(hold.marker)) {
+        hold.done();
+        hold = null;
+        holding = true;
+        held.push({ socket: upstream, chunk, unhold: () => void (holding = false) });
+      } else if (holding) held.push({ socket: upstream, chunk, unhold: () => void (holding = false) });
       else upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
@@ -73,12 +81,13 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const address = server.address() as net.AddressInfo;
   return {
     port: address.port,
-    pause: () => void (paused = true),
-    resume: () => {
-      paused = false;
-      for (const { socket, chunk } of held.splice(0)) socket.write(chunk);
+    holdStatement: (marker) => new Promise<void>((done) => (hold = { marker: Buffer.from(marker), done })),
+    release: () => {
+      for (const { socket, chunk, unhold } of held.splice(0)) {
+        unhold();
+        socket.write(chunk);
+      }
     },
-    heldBytes: () => held.reduce((n, h) => n + h.chunk.length, 0),
     cutOnStatement: (marker, when) => new Promise<void>((done) => (cut = { marker: Buffer.from(marker), when, done })),
     close: () =>
       new Promise((resolve) => {
