@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { areaAvailability, queueSettingsOf, salesStatus, seatCounts, seededRandom, WaitingRoom } from '../domain';
 import type { EventRestore } from '../domain/event-restore';
 import type { ActorDeps } from './actor-deps';
-import type { EventState, QueueSettings, QueueStep, QueueSupply, RandomSource, RoomChange, RoomSnapshot } from '../domain';
+import type { EventState, QueuePlace, QueueSettings, QueueStep, QueueSupply, RandomSource, RoomChange, RoomSnapshot } from '../domain';
+import { deferOn } from './clock';
 import type { Clock, TimerHandle } from './clock';
 import type { Outcome } from './event-service';
 import type { ReplicationOutcome } from './hold-replicator';
@@ -20,6 +21,12 @@ import { fail, ok } from './outcomes';
 
 /** Positions are pushed at most this often per user (the contract's "at most one a second"). */
 const TICK_MS = 1_000;
+/**
+ * Position pushes sent in one turn of the event loop: the tick's pushes to a long line go out in slices,
+ * so a freed seat's admission, or a hold, waits for one slice (~10 ms), not for the whole line (19,000
+ * pushes are ~0.3 s of CPU).
+ */
+const PUSH_SLICE = 500;
 
 export type { JoinView, QueueInfoView } from './queue-views';
 import type { JoinView, QueueInfoView } from './queue-views';
@@ -90,6 +97,7 @@ export function actorQueueFlow(restore: EventRestore, state: EventState, epoch: 
 export class QueueFlow {
   private readonly room: WaitingRoom;
   private timer: TimerHandle | null = null;
+  private closed = false;
   private admittedTotal = 0;
   /** Changed since last saved; the save in flight. */
   private dirty = false;
@@ -239,6 +247,7 @@ export class QueueFlow {
 
   /** Stops the tick (the actor stopped). */
   close(): void {
+    this.closed = true;
     this.timer?.cancel();
     this.timer = null;
   }
@@ -334,6 +343,24 @@ export class QueueFlow {
     };
   }
 
+  /**
+   * Pushes `places` from `from` on, a slice per turn. The first slice is as computed; later ones are
+   * looked up again, so nobody admitted or gone since is told a place, and positions are current.
+   */
+  private pushPlaces(places: readonly { userId: string }[], from: number): void {
+    if (this.closed) return;
+    const { eventId } = this.deps;
+    const end = Math.min(places.length, from + PUSH_SLICE);
+    const now = this.deps.clock.now();
+    for (let i = from; i < end; i++) {
+      const place = from === 0 ? (places[i] as QueuePlace) : this.room.placeOf(places[i].userId, now);
+      if (place === null) continue;
+      const { userId, ...rest } = place;
+      this.deps.push(userId, { type: 'queue', eventId, ...rest });
+    }
+    if (end < places.length) deferOn(this.deps.clock, () => this.pushPlaces(places, end));
+  }
+
   /** The one-second tick: a step (expiries, openAt, pacing), then the positions that moved. */
   private arm(): void {
     if (this.timer || !this.room.on) return;
@@ -343,9 +370,7 @@ export class QueueFlow {
       const { eventId } = this.deps;
       const places = this.room.positionUpdates(this.deps.clock.now());
       if (places.length > 0) {
-        this.whenReplicated(() => {
-          for (const { userId, ...rest } of places) this.deps.push(userId, { type: 'queue', eventId, ...rest });
-        });
+        this.whenReplicated(() => this.pushPlaces(places, 0));
       }
       const now = this.deps.clock.now();
       if (now >= this.nextSaveAt) {
