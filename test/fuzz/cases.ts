@@ -406,5 +406,7 @@ function setAt(root: Record<string, unknown>, path: Path, value: unknown): void 
     if (typeof node !== 'object' || node === null) return;
     node = (node as Record<string | number, unknown>)[key];
   }
-  if (typeof node === 'object' && node !== null) (node as Record<string | number, unknown>)[path[path.length - 1]] = value;
+  // Not into bytes an earlier mutation put there: a typed array coerces what it is given to a number
+  // (a deeply nested array then overflows the stack in toString).
+  if (typeof node === 'object' && node !== null && !ArrayBuffer.isView(node)) (node as Record<string | number, unknown>)[path[path.length - 1]] = value;
 }
