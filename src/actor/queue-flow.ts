@@ -347,13 +347,13 @@ export class QueueFlow {
    * Pushes `places` from `from` on, a slice per turn. The first slice is as computed; later ones are
    * looked up again, so nobody admitted or gone since is told a place, and positions are current.
    */
-  private pushPlaces(places: readonly { userId: string }[], from: number): void {
+  private pushPlaces(places: readonly QueuePlace[], from: number): void {
     if (this.closed) return;
     const { eventId } = this.deps;
     const end = Math.min(places.length, from + PUSH_SLICE);
     const now = this.deps.clock.now();
     for (let i = from; i < end; i++) {
-      const place = from === 0 ? (places[i] as QueuePlace) : this.room.placeOf(places[i].userId, now);
+      const place = from === 0 ? places[i] : this.room.placeOf(places[i].userId, now);
       if (place === null) continue;
       const { userId, ...rest } = place;
       this.deps.push(userId, { type: 'queue', eventId, ...rest });
@@ -367,11 +367,8 @@ export class QueueFlow {
     this.timer = this.deps.clock.setTimer(TICK_MS, () => {
       this.timer = null;
       this.step();
-      const { eventId } = this.deps;
       const places = this.room.positionUpdates(this.deps.clock.now());
-      if (places.length > 0) {
-        this.whenReplicated(() => this.pushPlaces(places, 0));
-      }
+      if (places.length > 0) this.whenReplicated(() => this.pushPlaces(places, 0));
       const now = this.deps.clock.now();
       if (now >= this.nextSaveAt) {
         this.nextSaveAt = now + (this.deps.saveEveryMs ?? TICK_MS);
