@@ -246,6 +246,9 @@ export async function measureQueue(ctx: BenchContext, plan: QueuePlan): Promise<
     const countsAfter = await countsOf(processes);
     const positionPushes = countsAfter.positionPushes - countsBefore.positionPushes;
     // A user admitted by its own join gets the `admitted` reply and the push as well; nobody else may.
+    // RSS counts what the allocator keeps, not what is live: when it handed pages back while the users
+    // joined, the difference says nothing about their cost (one run of three measured -1,913 B per place).
+    if (waiting.rss < connected.rss) ctx.notes.push(`queue: server RSS fell while ${plan.waiters} users joined (the allocator returned memory): the per-user RSS figures of this run understate; run again`);
     if (strayAdmissions !== joinedAdmitted) ctx.notes.push(`queue: ${strayAdmissions} admissions pushed outside a round (expected ${joinedAdmitted}, the users admitted at join)`);
 
     return {

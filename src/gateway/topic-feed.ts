@@ -1,10 +1,13 @@
-// Pushes through uWS topics: one topic per event (diffs, stats) or user (expiries) and encoding,
-// so each push is encoded once per encoding in use, whatever the number of recipients.
+// Pushes through uWS topics, one per event (diffs, stats) and encoding, so each push is encoded once
+// per encoding in use, whatever the number of recipients; pushes to one user (expiries, waiting-room
+// positions) go straight to that user's sockets (user-sockets.ts), encoded once per encoding too.
 import type { TemplatedApp } from './native-uws';
 import type { Codec, Encoding, QueuePush } from '../../protocol';
 import { jsonCodec, msgpackCodec } from '../../protocol';
 import type { DiffPush, EventFeed } from '../actor/event-service';
 import { SnapshotFrames } from './snapshot-frames';
+import { UserSockets } from './user-sockets';
+import type { Socket } from './ws-connection';
 
 /** Both encodings, in the order pushes are encoded. */
 export const ENCODINGS: readonly Encoding[] = ['json', 'msgpack'];
@@ -12,8 +15,6 @@ export const ENCODINGS: readonly Encoding[] = ['json', 'msgpack'];
 export const CODECS: Record<Encoding, Codec> = { json: jsonCodec, msgpack: msgpackCodec };
 /** Topic of an event's diffs. */
 export const diffTopic = (eventId: string, enc: Encoding): string => `d:${eventId}:${enc}`;
-/** Topic of pushes to one user (hold expiries). */
-export const userTopic = (userId: string, enc: Encoding): string => `u:${userId}:${enc}`;
 /** Topic of an event's stats pushes. */
 export const statsTopic = (eventId: string, enc: Encoding): string => `s:${eventId}:${enc}`;
 
@@ -21,6 +22,8 @@ export const statsTopic = (eventId: string, enc: Encoding): string => `s:${event
 export class TopicFeed implements EventFeed {
   /** This node's encoded snapshots, dropped by each diff of their event (the state moved on). */
   readonly snapshots = new SnapshotFrames();
+  /** The sockets that get each user's pushes: those of the user that chose an encoding. */
+  readonly users = new UserSockets<Socket>();
 
   constructor(private readonly app: TemplatedApp) {}
 
@@ -30,11 +33,28 @@ export class TopicFeed implements EventFeed {
   }
 
   expired(userId: string, eventId: string, holdId: string): void {
-    this.publish((enc) => userTopic(userId, enc), { type: 'expired', eventId, holdId });
+    this.toUser(userId, { type: 'expired', eventId, holdId });
   }
 
   queue(userId: string, message: QueuePush): void {
-    this.publish((enc) => userTopic(userId, enc), message);
+    this.toUser(userId, message);
+  }
+
+  /** Sends `message` to each open socket of `userId`, encoded at most once per encoding. */
+  private toUser(userId: string, message: object): void {
+    let json: Uint8Array | string | undefined;
+    let msgpack: Uint8Array | string | undefined;
+    this.users.forEach(userId, (ws) => {
+      const conn = ws.getUserData();
+      if (conn.closed) return;
+      if (conn.encoding === 'msgpack') {
+        const frame = (msgpack ??= msgpackCodec.encode(message));
+        ws.cork(() => ws.send(frame, true));
+      } else {
+        const frame = (json ??= jsonCodec.encode(message));
+        ws.cork(() => ws.send(frame, false));
+      }
+    });
   }
 
   /** Publishes `message` to the topic of each encoding that has subscribers. */

@@ -1,6 +1,7 @@
 // The WebSocket edge: decode, validate, authorize and rate-limit each frame, hand it to the event
-// service, and encode the reply in the frame's own encoding. Pushes (diffs, expiries, stats) travel
-// through uWS topics, one per event and encoding, so each diff is encoded once per encoding.
+// service, and encode the reply in the frame's own encoding. Pushes (diffs, stats) travel through uWS
+// topics, one per event and encoding, so each diff is encoded once per encoding; a user's own pushes
+// (expiries, queue positions) go to the user's sockets (the feed's `users`).
 //
 // The parts: ws-upgrade.ts (tokens and connection caps before a socket exists), ws-seat-commands.ts
 // (hold, release, extend, buy), ws-stats-watch.ts (staff's watch and stats pushes), ws-replies.ts
@@ -17,7 +18,7 @@ import { ConnectionLimits } from './connection-limits';
 import { SlowConsumerGuard } from './slow-consumer-guard';
 import type { UserRateLimiter } from './user-rate-limiter';
 import type { TopicFeed } from './topic-feed';
-import { diffTopic, userTopic } from './topic-feed';
+import { diffTopic } from './topic-feed';
 import type { Connection, Rid, Socket } from './ws-connection';
 import { withRid } from './ws-connection';
 import type { WsLimits } from './ws-limits';
@@ -160,6 +161,7 @@ export class WsGateway {
     this.sockets.delete(ws);
     this.expiring.delete(ws);
     this.connectionLimits.close(conn.ip, conn.userId);
+    if (conn.userId) this.deps.feed.users.remove(conn.userId, ws);
     this.deps.metrics.connections.dec();
     for (const eventId of conn.watching ?? []) this.stats.unwatch(eventId);
   }
@@ -252,7 +254,7 @@ export class WsGateway {
 
   private setEncoding(ws: Socket, conn: Connection, encoding: Encoding): void {
     conn.encoding = encoding;
-    if (conn.userId) ws.subscribe(userTopic(conn.userId, encoding));
+    if (conn.userId) this.deps.feed.users.add(conn.userId, ws);
   }
 
   // ------------------------------------------------------------------ requests
@@ -308,7 +310,7 @@ export class WsGateway {
       this.replies.fail(ws, codec, 'auth', rid, { code: 'rate_limited', message: 'too many connections for this user' });
       return;
     }
-    if (conn.userId && conn.encoding) ws.unsubscribe(userTopic(conn.userId, conn.encoding));
+    if (conn.userId) this.deps.feed.users.remove(conn.userId, ws);
     conn.userId = identity.userId;
     conn.role = identity.role;
     conn.expiresAt = identity.expiresAt ?? Infinity;
@@ -316,7 +318,7 @@ export class WsGateway {
     else this.expiring.add(ws);
     // A lower role keeps nothing of the higher one: no more staff pushes.
     if (!hasRole(identity.role, 'staff')) this.stats.unwatchAll(ws, conn);
-    if (conn.encoding) ws.subscribe(userTopic(identity.userId, conn.encoding));
+    if (conn.encoding) this.deps.feed.users.add(identity.userId, ws);
     this.replies.cork(ws, () => this.replies.reply(ws, codec, withRid({ type: 'authed', userId: identity.userId, role: identity.role }, rid)));
     this.replies.count('auth', 'ok');
   }
@@ -355,7 +357,7 @@ export class WsGateway {
   /** The token behind the connection's identity expired: it is a guest again (public diffs only), and is told so. */
   private demote(ws: Socket, conn: Connection): void {
     if (conn.userId === null) return;
-    if (conn.encoding) ws.unsubscribe(userTopic(conn.userId, conn.encoding));
+    this.deps.feed.users.remove(conn.userId, ws);
     this.connectionLimits.leaveUser(conn.userId);
     this.stats.unwatchAll(ws, conn);
     conn.userId = null;
