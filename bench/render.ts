@@ -39,6 +39,8 @@ export interface RenderFigures {
   firstPaintMedianMs: number;
   /** Navigation start → each of the page's marks on the way (src/web/common/marks.ts), median over the pages, ms. */
   firstPaintPhasesMs: Record<string, number>;
+  /** The requests of the page whose first paint is the median one, in the order they started (the WebSocket is not among them). */
+  firstPaintRequests: RequestTiming[];
   /** The baseline: the same, loading the v1 JSON map (one object per seat, uncompressed as the page asks). */
   firstPaintV1Ms: number[];
   firstPaintV1MedianMs: number;
@@ -99,6 +101,16 @@ export interface PaintReading {
   ms: number;
   phases: Record<string, number>;
   fullDrawMs: number;
+  /** Each request of the load (the document first): path, and ms since navigation start at its start, first byte and end. */
+  requests: RequestTiming[];
+}
+
+/** One request of a page load, from the browser's resource timing. */
+export interface RequestTiming {
+  path: string;
+  startMs: number;
+  firstByteMs: number;
+  endMs: number;
 }
 
 /** Loads `url` and reads the page's marks once it is ready. */
@@ -110,8 +122,20 @@ export async function firstPaint(page: Page, url: string): Promise<PaintReading>
   return page.evaluate((marks) => {
     const phases: Record<string, number> = {};
     for (const [key, name] of Object.entries(marks)) phases[key] = performance.getEntriesByName(name)[0]?.startTime ?? NaN;
-    return { ms: phases.firstPaint, phases, fullDrawMs: window.__aisle!.frameTimes()[0] ?? 0 };
+    const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')] as PerformanceResourceTiming[];
+    const requests = entries.map((e) => ({
+      path: new URL(e.name).pathname,
+      startMs: Math.round(e.startTime * 10) / 10,
+      firstByteMs: Math.round(e.responseStart * 10) / 10,
+      endMs: Math.round(e.responseEnd * 10) / 10,
+    }));
+    return { ms: phases.firstPaint, phases, fullDrawMs: window.__aisle!.frameTimes()[0] ?? 0, requests };
   }, MARKS);
+}
+
+/** The reading whose first paint is the median one. */
+function medianReading(readings: readonly PaintReading[]): PaintReading {
+  return [...readings].sort((a, b) => a.ms - b.ms)[Math.floor((readings.length - 1) / 2)];
 }
 
 /** The median of each phase over the readings. */
@@ -206,6 +230,7 @@ export async function measureRender(options: { seconds?: number; pages?: number;
       firstPaintMs,
       firstPaintMedianMs: median(firstPaintMs),
       firstPaintPhasesMs: medianPhases(paints),
+      firstPaintRequests: medianReading(paints).requests.sort((a, b) => a.startMs - b.startMs),
       firstPaintV1Ms,
       firstPaintV1MedianMs: median(firstPaintV1Ms),
       firstPaintTargetMs: FIRST_PAINT_TARGET_MS,
@@ -284,6 +309,7 @@ export function renderReport(f: RenderFigures): string {
     `|---|---|`,
     `| time to first paint (navigation → venue with live availability on screen), compact map, median of ${f.firstPaintMs.length} (target ≤ ${f.firstPaintTargetMs} ms) | ${f.firstPaintMedianMs} ms (${f.firstPaintMs.join(', ')}) |`,
     `| where it went (median ms since navigation start at each mark) | ${Object.entries(f.firstPaintPhasesMs).map(([k, v]) => `${k} ${v}`).join(' · ')} |`,
+    `| the median page's requests (start → first byte → end, ms) | ${f.firstPaintRequests.map((r) => `${r.path} ${r.startMs} → ${r.firstByteMs} → ${r.endMs}`).join(' · ')} |`,
     `| baseline: time to first paint through the v1 JSON map (\`?map=v1\`) | ${f.firstPaintV1MedianMs} ms (${f.firstPaintV1Ms.join(', ')}); compact / v1 = ${round(f.firstPaintMedianMs / f.firstPaintV1MedianMs)} |`,
     `| one full draw of all seats | ${f.fullDrawMs} ms |`,
     `| commands sent per second → diffs received per second (seat changes per second) | ${f.commandsPerSecond} → ${f.diffsPerSecond} (${f.seatChangesPerSecond}) |`,

@@ -18,6 +18,9 @@ export interface MapLoadOptions {
   fetch?: typeof fetch;
 }
 
+/** The element id of a page's `<link rel="preload">` of its event's compact map (the server's pages carry one). */
+export const MAP_PRELOAD_ID = 'aisle-map';
+
 /** The URL of an event's compact map. */
 export function compactMapUrl(eventId: string, mapVersion?: string, baseUrl = ''): string {
   const id = encodeURIComponent(eventId);

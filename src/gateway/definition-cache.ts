@@ -6,6 +6,8 @@ import type { EventDefinition } from '../domain/types';
 import type { EventStore } from '../store/event-store';
 import { HttpError } from './http';
 import { MapRepresentations } from './map-representations';
+import { compactMapUrl } from '../../protocol/sdk/map-loader';
+import type { EventPageHints } from './static-pages';
 
 /** How stale a definition edited on another node may be seen here: one small read per event per second. */
 const REVALIDATE_MS = 1000;
@@ -69,5 +71,21 @@ export class DefinitionCache {
     const map = MapRepresentations.of(await this.get(eventId));
     this.maps.set(eventId, map);
     return map;
+  }
+
+  /**
+   * What the event's page is served with: the URL of its compact map of this layout version (cacheable
+   * for a year) to preload, and its waiting room's mode; null when there is no such event or it is a
+   * draft (a draft's page shows nothing of it).
+   */
+  async pageHints(eventId: string): Promise<EventPageHints | null> {
+    try {
+      const definition = await this.get(eventId);
+      if (definition.draft === true) return null;
+      return { mapUrl: compactMapUrl(eventId, (await this.map(eventId)).version), queue: definition.queue?.mode ?? 'off' };
+    } catch (error) {
+      if (error instanceof HttpError && error.code === 'not_found') return null;
+      throw error;
+    }
   }
 }

@@ -58,7 +58,7 @@ export function registerHttpApi(deps: HttpApiDeps): void {
     },
     audit: auditRecorder(deps.staff?.audit, log),
     caller,
-    definitions: new DefinitionCache(deps.store),
+    definitions: deps.definitions ?? new DefinitionCache(deps.store),
   };
 
   const descriptions = registerApiDescriptionRoutes(routes, table);

@@ -39,6 +39,8 @@ export interface HttpApiDeps {
   tickets?: TicketDesk;
   /** Check-ins counted for the staff `stats` (moved by each check-in here); the server makes one from `tickets`. */
   checkIns?: CheckInCounts;
+  /** The definitions and maps the routes read (shared with the pages); none: the API makes its own. */
+  definitions?: DefinitionCache;
 }
 
 /** What staff routes read and write besides events and orders. */

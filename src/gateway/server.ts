@@ -3,6 +3,7 @@ import type { us_listen_socket, us_socket, Uws } from './native-uws';
 import type { HttpApiDeps } from './http-api';
 import { registerHttpApi } from './http-api';
 import { CheckInCounts } from './check-in-counts';
+import { DefinitionCache } from './definition-cache';
 import { PAGES_DIR } from '../web/pages-dir';
 import { registerStaticPages } from './static-pages';
 import type { TopicFeed } from './topic-feed';
@@ -36,9 +37,11 @@ export class Server {
     const checkIns = deps.checkIns ?? (deps.tickets && new CheckInCounts(deps.tickets, log));
     this.ws = new WsGateway({ app, feed, service, auth, metrics, log, limits: deps.wsLimits, userLimiter, trustProxy, viewerCounter, checkIns });
     this.ws.attach();
+    // One cache of definitions and maps for the API and the pages (which preload the event's map).
+    const definitions = deps.definitions ?? new DefinitionCache(deps.store);
     // Before the HTTP API: it ends with the catch-all 404 route.
-    registerStaticPages({ app, dir: PAGES_DIR, log });
-    registerHttpApi({ ...deps, checkIns });
+    registerStaticPages({ app, dir: PAGES_DIR, log, eventPage: (eventId) => definitions.pageHints(eventId) });
+    registerHttpApi({ ...deps, checkIns, definitions });
   }
 
   /** Starts listening; resolves with the bound port (useful with port 0). */

@@ -2,11 +2,16 @@
 // the gate), their hashed assets and the site icon.
 // Assets are immutable (their name changes with their content); pages revalidate by ETag. Every response
 // carries a strict Content-Security-Policy: scripts, styles and connections from this origin only.
+// `/events/:id` names its event's map in a `<link rel="preload">`: the browser fetches the map while it
+// fetches and compiles the scripts, and the page reads the map's version (and whether the event has a
+// waiting room) from that link instead of waiting for the event's details first.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TemplatedApp } from './native-uws';
 import type { Logger } from 'pino';
+import { EVENT_ID_PATTERN } from '../../protocol';
+import { MAP_PRELOAD_ID } from '../../protocol/sdk/map-loader';
 import { faviconIco } from './favicon';
 import type { Handler, Reply, Request } from './http';
 import { route } from './http';
@@ -50,7 +55,20 @@ export interface StaticPagesDeps {
   /** The build's directory (src/web/dist). */
   dir: string;
   log: Logger;
+  /** What the event's page is served with; null: nothing (no such event, or a draft). */
+  eventPage?: (eventId: string) => Promise<EventPageHints | null>;
 }
+
+/** What `/events/:id` tells its page up front: the map to preload, and whether the event has a waiting room. */
+export interface EventPageHints {
+  /** The URL of the event's current compact map (versioned). */
+  mapUrl: string;
+  queue: 'on' | 'off';
+}
+
+const EVENT_ID = new RegExp(EVENT_ID_PATTERN);
+/** Pages with a preload kept (by page ETag and map URL); a new layout version makes a new one. */
+const MAX_PRELOADED_PAGES = 1_000;
 
 /** Registers the page routes; without a build they answer 503 with how to make one. */
 export function registerStaticPages(deps: StaticPagesDeps): void {
@@ -70,7 +88,27 @@ export function registerStaticPages(deps: StaticPagesDeps): void {
   // Pages change with each build: always revalidate (a 304 costs a round trip, not the body).
   const page = (name: string): Handler => serve(name, 'no-cache');
   route(app, 'get', '/', page('index.html'), onError);
-  route(app, 'get', '/events/:id', page('index.html'), onError);
+  const preloaded = new Map<string, StaticFile>();
+  route(app, 'get', '/events/:id', async (request) => {
+    const file = current().get('index.html');
+    const eventId = request.params[0];
+    // The v1 baseline of the render bench reads the v1 map: a preload of the compact one would go unused.
+    if (!file || !deps.eventPage || !EVENT_ID.test(eventId) || request.query.get('map') === 'v1') return page('index.html')(request);
+    // The page works without the hints (it then asks for the map after the event's details).
+    const hints = await deps.eventPage(eventId).catch((error: unknown) => {
+      log.warn({ err: error, eventId }, 'page served without its map preload');
+      return null;
+    });
+    if (hints === null) return page('index.html')(request);
+    const key = `${file.etag} ${hints.mapUrl} ${hints.queue}`;
+    let withLink = preloaded.get(key);
+    if (!withLink) {
+      if (preloaded.size >= MAX_PRELOADED_PAGES) preloaded.clear();
+      withLink = withMapPreload(file, hints);
+      preloaded.set(key, withLink);
+    }
+    return reply(withLink, 'no-cache', request);
+  }, onError);
   route(app, 'get', '/staff', page('staff.html'), onError);
   route(app, 'get', '/gate', page('gate.html'), onError);
   const icon: StaticFile = { body: faviconIco(), etag: '"favicon-1"', contentType: 'image/x-icon' };
@@ -80,6 +118,22 @@ export function registerStaticPages(deps: StaticPagesDeps): void {
     if (!current().has(name)) return { status: 404, body: { error: { code: 'not_found', message: 'no such asset' } } };
     return serve(name, 'public, max-age=31536000, immutable')(request);
   }, onError);
+}
+
+/** `page` with a `<link rel="preload">` of the map (carrying the queue mode) at the end of its head, under an ETag of all three. */
+function withMapPreload(page: StaticFile, hints: EventPageHints): StaticFile {
+  const html = Buffer.from(page.body).toString('utf8');
+  const at = html.indexOf('</head>');
+  if (at < 0) return page;
+  // As fetch() asks for it (same-origin credentials), so the page's fetch takes the preloaded response.
+  const link = `<link rel="preload" id="${MAP_PRELOAD_ID}" href="${escapeAttribute(hints.mapUrl)}" as="fetch" crossorigin="anonymous" data-queue="${hints.queue}">\n`;
+  const body = new Uint8Array(Buffer.from(html.slice(0, at) + link + html.slice(at), 'utf8'));
+  const etag = `"${createHash('sha256').update(`${page.etag} ${hints.mapUrl} ${hints.queue}`).digest('base64url').slice(0, 27)}"`;
+  return { body, etag, contentType: page.contentType };
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function reply(file: StaticFile, cacheControl: string, request: Request): Reply {

@@ -1,6 +1,7 @@
 // The map on the wire through a real server: br, gzip and identity bodies decode to the same map, the
 // compact form expands to exactly the v1 seats, a matching ETag is 304, and the versioned URL is cacheable
-// for a year while a stale version is not found.
+// for a year while a stale version is not found; an event's page names its current map for the browser to
+// preload.
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,5 +89,40 @@ describe('the map on the wire', () => {
     // The site icon is served (browsers ask for it on every page).
     const icon = await rawGet('/favicon.ico');
     expect([icon.status, icon.headers['content-type']]).toEqual([200, 'image/x-icon']);
+  });
+
+  it("given an event's page, then it preloads the current versioned compact map and says whether the event has a waiting room; other pages get none", async () => {
+    const { body: info } = await http(server.url, 'GET', '/api/events/demo');
+    const page = await rawGet('/events/demo');
+    expect(page.status).toBe(200);
+    const html = page.body.toString('utf8');
+    const href = `/api/events/demo/map/v/${info.mapVersion}?form=compact`;
+    expect(html).toContain(`<link rel="preload" id="aisle-map" href="${href}" as="fetch" crossorigin="anonymous" data-queue="off">`);
+    expect(html.indexOf('id="aisle-map"')).toBeLessThan(html.indexOf('</head>'));
+    expect((await rawGet(href)).status).toBe(200);
+    // Its own ETag, revalidated like every page.
+    const plain = await rawGet('/');
+    expect(plain.body.toString('utf8')).not.toContain('aisle-map');
+    expect(page.headers.etag).not.toBe(plain.headers.etag);
+    expect((await rawGet('/events/demo', { 'if-none-match': String(page.headers.etag) })).status).toBe(304);
+    // No such event, a malformed id, or the v1 map asked for: the page as built.
+    for (const path of ['/events/no-such-event', '/events/%3Cscript%3E', '/events/demo?map=v1']) {
+      const other = await rawGet(path);
+      expect([path, other.status, other.body.toString('utf8').includes('aisle-map')]).toEqual([path, 200, false]);
+    }
+    // A waiting room switched on shows in the page (under a new ETag).
+    const admin = await token('root', 'admin');
+    expect((await http(server.url, 'PATCH', '/api/events/demo', { token: admin, body: { queue: { mode: 'on' } } })).status).toBe(200);
+    const queued = await rawGet('/events/demo');
+    expect(queued.body.toString('utf8')).toContain('data-queue="on"');
+    expect(queued.headers.etag).not.toBe(page.headers.etag);
+    expect((await http(server.url, 'PATCH', '/api/events/demo', { token: admin, body: { queue: { mode: 'off' } } })).status).toBe(200);
+  });
+
+  it('given a draft event, then its page carries nothing of it', async () => {
+    const draft = { ...DEMO_EVENT, id: 'draft-page', draft: true };
+    expect((await http(server.url, 'POST', '/api/events', { token: await token('root', 'admin'), body: draft })).status).toBe(201);
+    const page = await rawGet('/events/draft-page');
+    expect([page.status, page.body.toString('utf8').includes('aisle-map')]).toEqual([200, false]);
   });
 });

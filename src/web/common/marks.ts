@@ -12,7 +12,7 @@ export const MARKS = {
   map: 'aisle-map-loaded',
   /** The live availability arrived: subscribed, the packed snapshot inflated and unpacked. */
   snapshot: 'aisle-snapshot',
-  /** The map is laid out in typed arrays with its spatial index (both map and snapshot in). */
+  /** The map is laid out in typed arrays with its spatial index (as soon as the map is in; the live view may still be on its way). */
   layout: 'aisle-map-laid-out',
   /** First paint: the venue with live availability drawn and on screen, its seats clickable. */
   firstPaint: 'aisle-map-first-paint',

@@ -11,6 +11,8 @@ import { byId, clock, h, money } from '../common/dom';
 import { describeError } from '../common/messages';
 import { api, obtainToken, signIn, wsUrl } from '../common/session';
 import { fetchMapBody } from '../common/map-source';
+import type { CompactMapBody } from '../../../protocol/map-body';
+import { MAP_PRELOAD_ID } from '../../../protocol/sdk/map-loader';
 import { MARKS } from '../common/marks';
 import { VenueMap } from '../common/venue-map';
 import { VenuePainter } from '../common/venue-painter';
@@ -78,6 +80,13 @@ function showConnection(client: AisleClient): AisleClient {
   return client;
 }
 
+/** What `/events/:id` says of its event in the page: the preloaded map's version and whether the event has a waiting room. */
+function pageHints(): { mapVersion?: string; queue?: string } {
+  const link = document.getElementById(MAP_PRELOAD_ID);
+  const match = /\/map\/v\/([^/?]+)/.exec(link?.getAttribute('href') ?? '');
+  return { mapVersion: match ? decodeURIComponent(match[1]) : undefined, queue: link?.dataset.queue };
+}
+
 async function main(): Promise<void> {
   performance.mark(MARKS.script);
   const eventId = await chooseEvent();
@@ -103,23 +112,36 @@ async function main(): Promise<void> {
     byId('event-status').textContent = info.status.replace('_', ' ');
     return info;
   });
-  const live = Promise.all([connected, described]).then(async ([client, info]) => {
-    if (info.queue?.mode === 'on') await room.enter(client, info.queue.openAt);
+  // The page says when the event has no waiting room: then the subscription goes out as soon as the
+  // socket is open, without waiting for the event's details. (A line switched on since is found by the
+  // first hold, refused `queue_required`, which sends the user to it.)
+  const hints = pageHints();
+  const live = connected.then(async (client) => {
+    if (hints.queue !== 'off') {
+      const info = await described;
+      if (info.queue?.mode === 'on') await room.enter(client, info.queue.openAt);
+    }
     const view = await client.subscribe(eventId);
     performance.mark(MARKS.snapshot);
     return { client, view };
   });
-  const mapped = described.then(async (info) => {
-    const body = await fetchMapBody(eventId, info.mapVersion, null);
+  // The map of the version the page was served with (preloaded meanwhile); else, or when that version
+  // is gone (the layout was edited since), the one the event's details name. Parsing and laying out a
+  // large map keeps the main thread busy for a while: it starts once the socket is open, so the
+  // subscription is on its way first and its round trip overlaps that work.
+  const afterInfo = (): Promise<CompactMapBody> => described.then((info) => fetchMapBody(eventId, info.mapVersion, null));
+  const preloaded = hints.mapVersion;
+  const socketFirst = connected.then(() => undefined, () => undefined);
+  const mapped = (preloaded === undefined ? afterInfo() : socketFirst.then(() => fetchMapBody(eventId, preloaded, null)).catch(afterInfo)).then((body) => {
     performance.mark(MARKS.map);
-    return body;
+    // Laid out while the live view is still on its way. The legend goes in before the canvas takes its
+    // size: filled later, it could wrap the toolbar, shrink the canvas and make the first frame a wasted one.
+    byId('legend').replaceChildren(...legendItems(body.categories));
+    const map = new VenueMap(body);
+    performance.mark(MARKS.layout);
+    return { body, map };
   });
-  const [body, { client, view }] = await Promise.all([mapped, live]);
-  // The legend goes in before the canvas takes its size: filled later, it could wrap the toolbar, shrink
-  // the canvas and make the first frame a wasted one.
-  byId('legend').replaceChildren(...legendItems(body.categories));
-  const map = new VenueMap(body);
-  performance.mark(MARKS.layout);
+  const [{ body, map }, { client, view }] = await Promise.all([mapped, live]);
   const categoryById = new Map(body.categories.map((c) => [c.id, c]));
   const areaById = new Map(body.areas.map((a) => [a.id, a]));
 
