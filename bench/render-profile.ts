@@ -31,15 +31,9 @@ async function main(): Promise<void> {
       }
       const reading = await firstPaint(watched.page, url);
       // Requests on the way, as the browser timed them: start → first byte → last byte.
-      const requests = await watched.page.evaluate(() =>
-        performance
-          .getEntriesByType('resource')
-          .filter((e) => e.name.includes('/api/') || e.name.includes('/assets/'))
-          .map((e) => {
-            const r = e as PerformanceResourceTiming;
-            return `${new URL(r.name).pathname.replace(/^\/api\/events\/[^/]+/, '…').slice(0, 24)} ${Math.round(r.startTime)}→${Math.round(r.responseStart)}→${Math.round(r.responseEnd)}`;
-          }),
-      );
+      const requests = reading.requests
+        .filter((r) => r.path.startsWith('/api/') || r.path.startsWith('/assets/'))
+        .map((r) => `${r.path.replace(/^\/api\/events\/[^/]+/, '…').slice(0, 24)} ${Math.round(r.startMs)}→${Math.round(r.firstByteMs)}→${Math.round(r.endMs)}`);
       if (cdp && out) writeFileSync(out, JSON.stringify((await cdp.send('Profiler.stop')).profile));
       if (watched.problems.length > 0) process.stdout.write(`problems: ${watched.problems.join('; ')}\n`);
       await watched.context.close();
