@@ -2,7 +2,7 @@
 // 100,000-seat stadium are drawn fitted to the canvas with the stage, standing areas and section labels;
 // zooming in (wheel) brings row labels and seats big enough to click; the 100,000 seats are drawn in
 // their live colours (read back from the canvas) and a hold by someone else repaints its seat; the page
-// loads the compact, versioned map; no page logs an error (the site icon is served). Screenshots go to
+// loads the compact, versioned map, preloaded while its scripts load; no page logs an error (the site icon is served). Screenshots go to
 // test-artifacts/, and with AISLE_DOC_SCREENSHOTS=1 to docs/seat-map.png and docs/seat-map-100k.png.
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -90,6 +90,13 @@ describe.skipIf(!hasChromium)('the venue map in headless Chromium', () => {
     const { watched, mapRequests } = await openMap('demo');
     const { page } = watched;
     expect(mapRequests).toEqual([expect.stringMatching(/^\/api\/events\/demo\/map\/v\/[\w-]+\?form=compact$/)]);
+    // That one request is the page's preload: it started before the page's script ran.
+    const started = await page.evaluate(() => ({
+      map: performance.getEntriesByType('resource').find((e) => e.name.includes('/map/v/'))?.startTime ?? null,
+      script: performance.getEntriesByName('aisle-script')[0]?.startTime ?? null,
+    }));
+    expect(started.map).not.toBeNull();
+    expect(started.map!).toBeLessThan(started.script!);
     await screenshot(watched, 'seat-map.png');
     // Fitted: the seats nearest the canvas edges lie inside it, and the venue spans most of its width or height.
     const fit = await page.evaluate(() => {
