@@ -6,6 +6,8 @@
 export const MARKS = {
   /** The page's script starts running (HTML, scripts fetched and compiled). */
   script: 'aisle-script',
+  /** The WebSocket is open (the subscription can go out). */
+  socket: 'aisle-socket-open',
   /** The event's details arrived (they name the map's version). */
   info: 'aisle-event-info',
   /** The compact map arrived and is parsed (fetch, decompression, JSON). */
