@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   // is gone (the layout was edited since), the one the event's details name. It is parsed and laid out
   // at once, while the socket opens and authenticates: waiting for the socket first, or yielding to it
   // between parse and layout, made first paint later (render-profile, 12 loads each, 2026-12-05:
-  // median 805 and 773 ms against 759 ms).
+  // median 805 and 773 ms against 759 ms; bench/results/first-paint-variants.md).
   const afterInfo = (): Promise<CompactMapBody> => described.then((info) => fetchMapBody(eventId, info.mapVersion, null));
   const preloaded = hints.mapVersion;
   const mapped = (preloaded === undefined ? afterInfo() : fetchMapBody(eventId, preloaded, null).catch(afterInfo)).then((body) => {
