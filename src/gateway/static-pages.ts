@@ -69,6 +69,18 @@ export interface EventPageHints {
 const EVENT_ID = new RegExp(EVENT_ID_PATTERN);
 /** Pages with a preload kept (by page ETag and map URL); a new layout version makes a new one. */
 const MAX_PRELOADED_PAGES = 1_000;
+/** How long a page waits for its event's hints (cached after the first request; a database lookup before). */
+const HINTS_WAIT_MS = 250;
+
+/** `promise`'s value, or null when it takes longer than `ms`. */
+function withinMs<T>(ms: number, promise: Promise<T>): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /** Registers the page routes; without a build they answer 503 with how to make one. */
 export function registerStaticPages(deps: StaticPagesDeps): void {
@@ -94,8 +106,9 @@ export function registerStaticPages(deps: StaticPagesDeps): void {
     const eventId = request.params[0];
     // The v1 baseline of the render bench reads the v1 map: a preload of the compact one would go unused.
     if (!file || !deps.eventPage || !EVENT_ID.test(eventId) || request.query.get('map') === 'v1') return page('index.html')(request);
-    // The page works without the hints (it then asks for the map after the event's details).
-    const hints = await deps.eventPage(eventId).catch((error: unknown) => {
+    // The page works without the hints (it then asks for the map after the event's details): a failed
+    // or slow lookup never holds the page back.
+    const hints = await withinMs(HINTS_WAIT_MS, deps.eventPage(eventId)).catch((error: unknown) => {
       log.warn({ err: error, eventId }, 'page served without its map preload');
       return null;
     });

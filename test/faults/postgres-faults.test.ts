@@ -77,6 +77,9 @@ describe('Postgres faults under purchase load', () => {
     // Not ready, and the reason names no host, user or driver text.
     const ready = await http(server.url, 'GET', '/readyz');
     expect({ status: ready.status, body: ready.body }).toEqual({ status: 503, body: { ready: false, reason: 'database unreachable' } });
+    // The event's page is still served (with its map preload from the cache, or without it).
+    const page = await fetch(`${server.url}/events/pg-stop`);
+    expect([page.status, (await page.text()).includes('<canvas id="map"')]).toEqual([200, true]);
     await postgres.start();
     await buyers.waitForPurchases(20);
     const record = await buyers.stop();
