@@ -3,29 +3,23 @@
 // and place where a category offers tiers, and buy. Every change
 // to the user's own seats is announced in a live region; the accessible seat list mirrors the canvas.
 // After a reload the user's live holds are found again (`holds`), and "My tickets" lists what they bought.
-import { AisleClient } from '../../../protocol/sdk/aisle-client';
 import type { Hold } from '../../../protocol/sdk/hold-book';
 import { SeatCanvas } from '../common/seat-canvas';
 import { STATUS_WORDS, seatName } from '../common/seat-words';
 import { byId, clock, h, money } from '../common/dom';
 import { describeError } from '../common/messages';
-import { api, obtainToken, signIn, wsUrl } from '../common/session';
-import { fetchMapBody } from '../common/map-source';
-import type { CompactMapBody } from '../../../protocol/map-body';
-import { MAP_PRELOAD_ID } from '../../../protocol/sdk/map-loader';
+import { obtainToken, signIn } from '../common/session';
 import { MARKS } from '../common/marks';
-import { VenueMap } from '../common/venue-map';
 import { VenuePainter } from '../common/venue-painter';
 import { HoldPanel } from './hold-panel';
-import { legendItems } from './legend';
 import { MyTickets } from './my-tickets';
 import { explainRefusal } from './refusals';
 import { CATEGORY_COLOURS, publicColours } from './palette';
-import type { EventInfo } from './choose-event';
 import { chooseEvent } from './choose-event';
 import { SeatList } from './seat-list';
 import { TierPicker } from './tier-picker';
 import { WaitingRoomScreen } from './waiting-room';
+import { loadSeatMap } from './load-seat-map';
 
 /** The test and bench hook: seat states as the page knows them, and its drawing figures. */
 interface PageHook {
@@ -67,26 +61,6 @@ function announce(text: string): void {
   });
 }
 
-/** Shows whether the client is connected (also while the user waits in line). */
-function showConnection(client: AisleClient): AisleClient {
-  const connection = byId('connection');
-  const show = (live: boolean): void => {
-    connection.textContent = live ? 'Live' : 'Reconnecting…';
-    connection.dataset.state = live ? 'open' : 'reconnecting';
-  };
-  client.on('close', () => show(false));
-  client.on('open', () => show(true));
-  show(true);
-  return client;
-}
-
-/** What `/events/:id` says of its event in the page: the preloaded map's version and whether the event has a waiting room. */
-function pageHints(): { mapVersion?: string; queue?: string } {
-  const link = document.getElementById(MAP_PRELOAD_ID);
-  const match = /\/map\/v\/([^/?]+)/.exec(link?.getAttribute('href') ?? '');
-  return { mapVersion: match ? decodeURIComponent(match[1]) : undefined, queue: link?.dataset.queue };
-}
-
 async function main(): Promise<void> {
   performance.mark(MARKS.script);
   const eventId = await chooseEvent();
@@ -101,50 +75,9 @@ async function main(): Promise<void> {
     signIn('customer', byId<HTMLInputElement>('signin-token').value);
   });
 
-  // The map, the event and the live view load side by side: first paint waits for the slowest only. With
-  // the event's waiting room on, the user waits in line first, with no live view (no diffs) until admitted.
+  // The map, the event and the live view load side by side (load-seat-map.ts).
   const room = new WaitingRoomScreen({ eventId, announce });
-  const connected = AisleClient.connect({ url: wsUrl(), token }).then((client) => {
-    performance.mark(MARKS.socket);
-    return showConnection(client);
-  });
-  const described = api<EventInfo>('GET', `/api/events/${encodeURIComponent(eventId)}`, null).then((info) => {
-    performance.mark(MARKS.info);
-    document.title = `${info.name} · Aisle`;
-    byId('event-name').textContent = info.name;
-    byId('event-status').textContent = info.status.replace('_', ' ');
-    return info;
-  });
-  // The page says when the event has no waiting room: then the subscription goes out as soon as the
-  // socket is open, without waiting for the event's details. (A line switched on since is found by the
-  // first hold, refused `queue_required`, which sends the user to it.)
-  const hints = pageHints();
-  const live = connected.then(async (client) => {
-    if (hints.queue !== 'off') {
-      const info = await described;
-      if (info.queue?.mode === 'on') await room.enter(client, info.queue.openAt);
-    }
-    const view = await client.subscribe(eventId);
-    performance.mark(MARKS.snapshot);
-    return { client, view };
-  });
-  // The map of the version the page was served with (preloaded meanwhile); else, or when that version
-  // is gone (the layout was edited since), the one the event's details name. It is parsed and laid out
-  // at once, while the socket opens and authenticates: waiting for the socket first, or yielding to it
-  // between parse and layout, made first paint later (render-profile, 12 loads each, 2026-12-05:
-  // median 805 and 773 ms against 759 ms; bench/results/first-paint-variants.md).
-  const afterInfo = (): Promise<CompactMapBody> => described.then((info) => fetchMapBody(eventId, info.mapVersion, null));
-  const preloaded = hints.mapVersion;
-  const mapped = (preloaded === undefined ? afterInfo() : fetchMapBody(eventId, preloaded, null).catch(afterInfo)).then((body) => {
-    performance.mark(MARKS.map);
-    // Laid out while the live view is still on its way. The legend goes in before the canvas takes its
-    // size: filled later, it could wrap the toolbar, shrink the canvas and make the first frame a wasted one.
-    byId('legend').replaceChildren(...legendItems(body.categories));
-    const map = new VenueMap(body);
-    performance.mark(MARKS.layout);
-    return { body, map };
-  });
-  const [{ body, map }, { client, view }] = await Promise.all([mapped, live]);
+  const { body, map, client, view, described } = await loadSeatMap(eventId, token, room);
   const categoryById = new Map(body.categories.map((c) => [c.id, c]));
   const areaById = new Map(body.areas.map((a) => [a.id, a]));
 
