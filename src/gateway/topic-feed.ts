@@ -42,18 +42,14 @@ export class TopicFeed implements EventFeed {
 
   /** Sends `message` to each open socket of `userId`, encoded at most once per encoding. */
   private toUser(userId: string, message: object): void {
-    let json: Uint8Array | string | undefined;
-    let msgpack: Uint8Array | string | undefined;
+    const frames: Partial<Record<Encoding, Uint8Array | string>> = {};
     this.users.forEach(userId, (ws) => {
       const conn = ws.getUserData();
       if (conn.closed) return;
-      if (conn.encoding === 'msgpack') {
-        const frame = (msgpack ??= msgpackCodec.encode(message));
-        ws.cork(() => ws.send(frame, true));
-      } else {
-        const frame = (json ??= jsonCodec.encode(message));
-        ws.cork(() => ws.send(frame, false));
-      }
+      // Only sockets that chose an encoding are among a user's sockets.
+      const encoding = conn.encoding ?? 'json';
+      const frame = (frames[encoding] ??= CODECS[encoding].encode(message));
+      ws.cork(() => ws.send(frame, encoding === 'msgpack'));
     });
   }
 
