@@ -100,7 +100,11 @@ describe.skipIf(!hasChromium)('the staff dashboard manages an event', () => {
     const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
     expect(csv[0]).toMatch(/^order_id,/);
     expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual([order.orderId, order.orderId]);
-    await page.waitForFunction(() => document.getElementById('summary-totals')!.textContent!.startsWith('1 orders'));
+    // The sale's stats push refreshes the summary (at most a second later).
+    await page.waitForFunction(() => document.getElementById('summary-totals')!.textContent!.startsWith('1 orders')).catch(async (error: Error) => {
+      const shown = await page.textContent('#summary-totals');
+      throw new Error(`${error.message}; the summary shows "${shown}"; page problems: ${dashboard.problems.join(' | ') || 'none'}`);
+    });
 
     // The audit list shows what the admin did, with the actor.
     await page.click('#refresh-audit');

@@ -184,7 +184,7 @@ class Dashboard {
       summarize();
     });
     summarize();
-    await Promise.all([this.loadOrders(true), this.management.show(eventId)]);
+    await Promise.all([this.loadOrders(true), this.management.show(eventId, this.latest.get(eventId))]);
   }
 
   private showSales(open: boolean): void {

@@ -39,9 +39,10 @@ export class Management {
     });
   }
 
-  async show(eventId: string): Promise<void> {
+  /** Shows `eventId`'s panels; `known` is its latest stats, so a change after this load refreshes them. */
+  async show(eventId: string, known?: StatsMessage): Promise<void> {
     this.selected = eventId;
-    this.last = null;
+    this.last = known ? { held: known.held, staffHeld: known.staffHeld, sold: known.sold } : null;
     byId('manage').hidden = false;
     const event = await this.context.api<EditableEvent>('GET', eventPath(eventId));
     if (eventId !== this.selected) return;
