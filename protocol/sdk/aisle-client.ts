@@ -13,6 +13,7 @@ import type {
   PongMessage,
   ReleasedMessage,
   ServerMessage,
+  SnapshotMessage,
   StatsMessage,
 } from '../server-messages';
 import type { BackoffOptions } from './backoff';
@@ -136,24 +137,35 @@ export class AisleClient extends Emitter<AisleClientEvents> {
 
   // ------------------------------------------------------------------ requests
 
-  /** Live availability of `eventId`: a snapshot kept current from diffs, resynchronised on gaps. */
-  async subscribe(eventId: string): Promise<LiveView> {
+  /**
+   * Live availability of `eventId`: a snapshot kept current from diffs, resynchronised on gaps. With a
+   * `seed` (the event's snapshot from `loadSnapshot`, over HTTP), the view shows the seed at once and
+   * resolves without waiting for the socket; it is `current` once the subscription's snapshot is in
+   * (`whenCurrent`), and a failed subscription is then an `error` event of the client.
+   */
+  async subscribe(eventId: string, options: { seed?: SnapshotMessage } = {}): Promise<LiveView> {
     const existing = this.views.get(eventId);
     if (existing) {
-      if (!existing.current) await existing.once('change');
+      await existing.whenCurrent();
       return existing;
     }
     const view = new LiveView(eventId, (v) => this.resync(v));
     this.views.set(eventId, view);
-    try {
-      const snapshot = await this.requests.request(this.snapshots.request(eventId), 'snapshot', { resend: true });
-      view.applySnapshot(await this.snapshots.read(snapshot));
-      return view;
-    } catch (error) {
-      this.views.delete(eventId);
-      view.markClosed();
-      throw error;
-    }
+    const subscribed = this.requests
+      .request(this.snapshots.request(eventId), 'snapshot', { resend: true })
+      .then(async (snapshot) => {
+        view.applySnapshot(await this.snapshots.read(snapshot));
+        return view;
+      })
+      .catch((error: unknown) => {
+        this.views.delete(eventId);
+        view.markClosed();
+        throw error;
+      });
+    if (!options.seed) return subscribed;
+    view.seed(options.seed);
+    subscribed.catch((error: unknown) => this.emit('error', asAisleError(error)));
+    return view;
   }
 
   /** Stops the diffs of `eventId`; its view stops changing. */

@@ -33,6 +33,8 @@ export type {
 export type { Encoding } from '../codec';
 export { compactMapUrl, loadCompactMap, loadMap } from './map-loader';
 export type { MapLoadOptions } from './map-loader';
+export { SNAPSHOT_PRELOAD_ID, loadSnapshot, snapshotUrl } from './snapshot-loader';
+export type { SnapshotLoadOptions } from './snapshot-loader';
 export { loadMyOrders } from './my-orders';
 export type { MyOrdersOptions } from './my-orders';
 export type { OrderReply, TicketView } from '../ticket-replies';

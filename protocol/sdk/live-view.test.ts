@@ -1,4 +1,5 @@
-// LiveView: diffs in order apply, old ones are ignored, a gap or a new epoch asks for a snapshot once.
+// LiveView: diffs in order apply, old ones are ignored, a gap or a new epoch asks for a snapshot once; a
+// seed is shown until the first snapshot, which replaces it (or only confirms it: no redraw).
 import { describe, expect, it } from 'vitest';
 import type { DiffMessage, SeatStatusCode } from '../server-messages';
 import { LiveView } from './live-view';
@@ -98,5 +99,34 @@ describe('LiveView', () => {
     v.applyDiff(diff(1, 2, [[0, 2]]));
     expect(v.get(0)).toBe(0);
     expect(v.isClosed).toBe(true);
+  });
+
+  it('shows a seed until the first snapshot; one of the same state only makes it current, without a redraw', async () => {
+    const { view: v, requests } = view();
+    const changes: boolean[] = [];
+    v.on('change', (c) => changes.push(c.full));
+    v.seed(snapshot(1, 5, [2, 0, 0]));
+    expect([[...v.status], v.current, v.loaded, changes]).toEqual([[2, 0, 0], false, false, [true]]);
+    // Diffs wait for the subscription's snapshot, as without a seed.
+    v.applyDiff(diff(1, 6, [[1, 1]]));
+    expect([...v.status]).toEqual([2, 0, 0]);
+    const current = v.whenCurrent();
+    v.applySnapshot(snapshot(1, 5, [2, 0, 0]));
+    await current;
+    expect([[...v.status], v.current, v.loaded, v.seq, v.resyncs, requests.length]).toEqual([[2, 1, 0], true, true, 6, 0, 0]);
+    // The seed's snapshot was not drawn again: only the diff's change followed.
+    expect(changes).toEqual([true, false]);
+    // A later seed is ignored.
+    v.seed(snapshot(1, 1, [0, 0, 0]));
+    expect([...v.status]).toEqual([2, 1, 0]);
+  });
+
+  it('replaces a seed by a first snapshot of another state, as a full change', () => {
+    const { view: v } = view();
+    const changes: boolean[] = [];
+    v.seed(snapshot(1, 5, [2, 0, 0]));
+    v.on('change', (c) => changes.push(c.full));
+    v.applySnapshot(snapshot(1, 7, [2, 2, 1]));
+    expect([[...v.status], v.seq, v.current, v.resyncs, changes]).toEqual([[2, 2, 1], 7, true, 0, [true]]);
   });
 });

@@ -35,6 +35,8 @@ export interface LiveViewEvents {
   [key: string]: unknown;
   change: ViewChange;
   resync: ResyncReason;
+  /** The subscription's snapshot arrived: the view is live (also when it only confirmed a seed). */
+  current: void;
 }
 
 const STATUS_NAMES = ['available', 'held', 'sold', 'blocked'] as const;
@@ -63,6 +65,8 @@ export class LiveView extends Emitter<LiveViewEvents> {
   private readonly early: DiffMessage[] = [];
   /** Whether a first snapshot arrived. */
   loaded = false;
+  /** Whether a seed (a snapshot from elsewhere, e.g. over HTTP) is shown until the first snapshot. */
+  seeded = false;
   /** Diffs applied since the view was made. */
   diffsApplied = 0;
   /** Snapshots taken after the first one. */
@@ -94,9 +98,36 @@ export class LiveView extends Emitter<LiveViewEvents> {
     return this.closed;
   }
 
+  /** Resolves once the view is current (at once when it is). */
+  async whenCurrent(): Promise<void> {
+    if (!this.current) await this.once('current');
+  }
+
+  /**
+   * @internal Shows `snapshot` (fetched over HTTP, say) until the subscription's first snapshot arrives;
+   * the view stays not `current` meanwhile, and diffs wait for that snapshot as they would anyway.
+   */
+  seed(snapshot: SnapshotMessage): void {
+    if (this.closed || this.loaded) return;
+    this.seeded = true;
+    this.epoch = snapshot.epoch;
+    this.seq = snapshot.seq;
+    this.status = snapshot.status;
+    this.areas = { ...snapshot.areas };
+    this.emit('change', { full: true, indexes: [], areas: Object.keys(this.areas) });
+  }
+
   /** @internal Replaces the state with a snapshot. */
   applySnapshot(snapshot: SnapshotMessage): void {
     if (this.closed) return;
+    if (!this.loaded && this.seeded && snapshot.epoch === this.epoch && snapshot.seq === this.seq && snapshot.status.length === this.status.length) {
+      // The state the seed showed (the same epoch and seq are the same state): nothing to redraw.
+      this.loaded = true;
+      this.current = true;
+      this.emit('current', undefined);
+      for (const diff of this.early.splice(0)) this.applyDiff(diff);
+      return;
+    }
     if (this.loaded) this.resyncs++;
     this.loaded = true;
     this.epoch = snapshot.epoch;
@@ -105,6 +136,7 @@ export class LiveView extends Emitter<LiveViewEvents> {
     this.areas = { ...snapshot.areas };
     this.current = true;
     this.emit('change', { full: true, indexes: [], areas: Object.keys(this.areas) });
+    this.emit('current', undefined);
     // Diffs that arrived before the snapshot's reply was handled (both can come in one read) follow it.
     for (const diff of this.early.splice(0)) this.applyDiff(diff);
   }

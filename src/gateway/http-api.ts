@@ -13,11 +13,13 @@ import { registerEventRoutes } from './http-event-routes';
 import { registerMapRoutes } from './http-map-routes';
 import { registerOpsRoutes } from './http-ops-routes';
 import { registerOrderRoutes } from './http-order-routes';
+import { registerSnapshotRoutes } from './http-snapshot-routes';
 import { registerTicketRoutes } from './http-ticket-routes';
 import type { HttpApiDeps, Routes } from './http-routes';
 import { registerStaffRoutes } from './http-staff-routes';
 import type { RouteEntry } from './openapi';
 import { auditRecorder } from './staff-audit';
+import { SnapshotFrames } from './snapshot-frames';
 
 export type { HttpApiDeps, JobsView, Readiness, StaffView } from './http-routes';
 
@@ -65,6 +67,7 @@ export function registerHttpApi(deps: HttpApiDeps): void {
   registerOpsRoutes(routes);
   registerEventRoutes(routes);
   registerMapRoutes(routes);
+  registerSnapshotRoutes(routes, deps.snapshots ?? new SnapshotFrames());
   registerOrderRoutes(routes);
   registerStaffRoutes(routes);
   registerDeadLetterRoutes(routes);

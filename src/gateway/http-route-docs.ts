@@ -81,6 +81,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'PATCH /api/events/:id': { summary: 'Edit an event (not its layout), publish, archive', role: 'admin', body: EventPatchBodySchema, replies: { 200: EventPatchReplySchema } },
   'GET /api/events/:id/map': { summary: 'The seat map (ETag, a minute in shared caches)', role: 'any', query: { form: 'v1 (default) or compact' }, replies: { 200: MAP, 304: { contentType: 'application/json', description: 'not modified' } } },
   'GET /api/events/:id/map/v/:version': { summary: 'The seat map of one version (cacheable for a year)', role: 'any', query: { form: 'v1 (default) or compact' }, replies: { 200: MAP } },
+  'GET /api/events/:id/snapshot': {
+    summary: 'Live availability: the snapshot a subscribe gets (a second in shared caches)',
+    role: 'any',
+    query: { packing: 'packed (default) or bytes', format: 'msgpack (default) or json' },
+    replies: { 200: { contentType: 'application/msgpack', description: 'the snapshot message without rid (docs/protocol.md, "Snapshot over HTTP")' }, 304: { contentType: 'application/msgpack', description: 'not modified' } },
+  },
   'POST /api/events/:id/sales': { summary: 'Pause or resume sales', role: 'staff', body: SalesBodySchema, replies: { 200: SalesReplySchema } },
   'POST /api/events/:id/block': { summary: 'Take seats off sale or put them back', role: 'staff', body: BlockBodySchema, replies: { 200: BlockReplySchema } },
   'GET /api/events/:id/orders': { summary: "An event's orders, oldest first", role: 'staff', query: { ...PAGE, after: 'the `next` of the previous page' }, replies: { 200: OrdersPageReplySchema } },

@@ -12,6 +12,7 @@ import type { Metrics } from '../observability/metrics';
 import type { Identity, Role } from './auth';
 import type { Auth } from './auth';
 import type { DefinitionCache } from './definition-cache';
+import type { SnapshotFrames } from './snapshot-frames';
 import type { AuditStore } from '../store/audit-store';
 import type { OrderExport } from '../store/order-export';
 import type { TicketCodeOf } from './orders-csv';
@@ -41,6 +42,8 @@ export interface HttpApiDeps {
   checkIns?: CheckInCounts;
   /** The definitions and maps the routes read (shared with the pages); none: the API makes its own. */
   definitions?: DefinitionCache;
+  /** Snapshot frames shared with the WebSocket's subscribers; none: the API keeps its own. */
+  snapshots?: SnapshotFrames;
 }
 
 /** What staff routes read and write besides events and orders. */

@@ -41,7 +41,7 @@ export class Server {
     const definitions = deps.definitions ?? new DefinitionCache(deps.store);
     // Before the HTTP API: it ends with the catch-all 404 route.
     registerStaticPages({ app, dir: PAGES_DIR, log, eventPage: (eventId) => definitions.pageHints(eventId) });
-    registerHttpApi({ ...deps, checkIns, definitions });
+    registerHttpApi({ ...deps, checkIns, definitions, snapshots: feed.snapshots });
   }
 
   /** Starts listening; resolves with the bound port (useful with port 0). */

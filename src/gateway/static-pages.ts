@@ -4,7 +4,8 @@
 // carries a strict Content-Security-Policy: scripts, styles and connections from this origin only.
 // `/events/:id` names its event's map in a `<link rel="preload">`: the browser fetches the map while it
 // fetches and compiles the scripts, and the page reads the map's version (and whether the event has a
-// waiting room) from that link instead of waiting for the event's details first.
+// waiting room) from that link instead of waiting for the event's details first. Without a waiting room
+// a second link preloads the live snapshot, which the page draws its first frame from.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import type { TemplatedApp } from './native-uws';
 import type { Logger } from 'pino';
 import { EVENT_ID_PATTERN } from '../../protocol';
 import { MAP_PRELOAD_ID } from '../../protocol/sdk/map-loader';
+import { SNAPSHOT_PRELOAD_ID, snapshotUrl } from '../../protocol/sdk/snapshot-loader';
 import { faviconIco } from './favicon';
 import type { Handler, Reply, Request } from './http';
 import { route } from './http';
@@ -117,7 +119,7 @@ export function registerStaticPages(deps: StaticPagesDeps): void {
     let withLink = preloaded.get(key);
     if (!withLink) {
       if (preloaded.size >= MAX_PRELOADED_PAGES) preloaded.clear();
-      withLink = withMapPreload(file, hints);
+      withLink = withMapPreload(file, eventId, hints);
       preloaded.set(key, withLink);
     }
     return reply(withLink, 'no-cache', request);
@@ -133,13 +135,20 @@ export function registerStaticPages(deps: StaticPagesDeps): void {
   }, onError);
 }
 
-/** `page` with a `<link rel="preload">` of the map (carrying the queue mode) at the end of its head, under an ETag of all three. */
-function withMapPreload(page: StaticFile, hints: EventPageHints): StaticFile {
+/**
+ * `page` with a `<link rel="preload">` of the map (carrying the queue mode) at the end of its head, and
+ * one of the live snapshot when the event has no waiting room (the page draws its first frame from it),
+ * under an ETag of all of them.
+ */
+function withMapPreload(page: StaticFile, eventId: string, hints: EventPageHints): StaticFile {
   const html = Buffer.from(page.body).toString('utf8');
   const at = html.indexOf('</head>');
   if (at < 0) return page;
   // As fetch() asks for it (same-origin credentials), so the page's fetch takes the preloaded response.
-  const link = `<link rel="preload" id="${MAP_PRELOAD_ID}" href="${escapeAttribute(hints.mapUrl)}" as="fetch" crossorigin="anonymous" data-queue="${hints.queue}">\n`;
+  let link = `<link rel="preload" id="${MAP_PRELOAD_ID}" href="${escapeAttribute(hints.mapUrl)}" as="fetch" crossorigin="anonymous" data-queue="${hints.queue}">\n`;
+  if (hints.queue === 'off') {
+    link += `<link rel="preload" id="${SNAPSHOT_PRELOAD_ID}" href="${escapeAttribute(snapshotUrl(eventId))}" as="fetch" crossorigin="anonymous">\n`;
+  }
   const body = new Uint8Array(Buffer.from(html.slice(0, at) + link + html.slice(at), 'utf8'));
   const etag = `"${createHash('sha256').update(`${page.etag} ${hints.mapUrl} ${hints.queue}`).digest('base64url').slice(0, 27)}"`;
   return { body, etag, contentType: page.contentType };

@@ -28,17 +28,20 @@ let db: TestDatabase;
 let server: ServerProcess;
 let chromium: LaunchedChromium;
 
-async function openMap(eventId: string, viewport = { width: 1280, height: 800 }): Promise<{ watched: WatchedPage; mapRequests: string[] }> {
+async function openMap(eventId: string, viewport = { width: 1280, height: 800 }): Promise<{ watched: WatchedPage; mapRequests: string[]; snapshotRequests: string[] }> {
   const watched = await openPage(chromium.browser, viewport);
   watched.context.setDefaultTimeout(30_000);
   const mapRequests: string[] = [];
+  const snapshotRequests: string[] = [];
   watched.page.on('request', (request) => {
-    if (request.url().includes('/map')) mapRequests.push(new URL(request.url()).pathname + new URL(request.url()).search);
+    const url = new URL(request.url());
+    if (url.pathname.includes('/map')) mapRequests.push(url.pathname + url.search);
+    if (url.pathname.endsWith('/snapshot')) snapshotRequests.push(url.pathname + url.search);
   });
   await watched.page.goto(`${server.url}/events/${eventId}?token=${await token('viewer')}`);
   await watched.page.waitForSelector('body[data-ready="true"]');
   await watched.page.waitForFunction(() => performance.getEntriesByName('aisle-map-first-paint').length > 0);
-  return { watched, mapRequests };
+  return { watched, mapRequests, snapshotRequests };
 }
 
 /** The stadium's upper stands and a held seat, as src/web/seat-map/palette.ts colours them. */
@@ -87,16 +90,21 @@ describe.skipIf(!hasChromium)('the venue map in headless Chromium', () => {
   });
 
   it('draws the demo arena fitted to the canvas from the compact versioned map, and zooming in shows seats to click', async () => {
-    const { watched, mapRequests } = await openMap('demo');
+    const { watched, mapRequests, snapshotRequests } = await openMap('demo');
     const { page } = watched;
     expect(mapRequests).toEqual([expect.stringMatching(/^\/api\/events\/demo\/map\/v\/[\w-]+\?form=compact$/)]);
-    // That one request is the page's preload: it started before the page's script ran.
+    expect(snapshotRequests).toEqual(['/api/events/demo/snapshot']);
+    // Those requests are the page's preloads (the map, and the live snapshot its first frame is drawn
+    // from): they started before the page's script ran.
     const started = await page.evaluate(() => ({
       map: performance.getEntriesByType('resource').find((e) => e.name.includes('/map/v/'))?.startTime ?? null,
+      snapshot: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/snapshot'))?.startTime ?? null,
       script: performance.getEntriesByName('aisle-script')[0]?.startTime ?? null,
     }));
     expect(started.map).not.toBeNull();
     expect(started.map!).toBeLessThan(started.script!);
+    expect(started.snapshot).not.toBeNull();
+    expect(started.snapshot!).toBeLessThan(started.script!);
     await screenshot(watched, 'seat-map.png');
     // Fitted: the seats nearest the canvas edges lie inside it, and the venue spans most of its width or height.
     const fit = await page.evaluate(() => {

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
 
   // The map, the event and the live view load side by side (load-seat-map.ts).
   const room = new WaitingRoomScreen({ eventId, announce });
-  const { body, map, client, view, described } = await loadSeatMap(eventId, token, room);
+  const { body, map, client, view, described } = await loadSeatMap(eventId, token, room, (error) => showError(error));
   const categoryById = new Map(body.categories.map((c) => [c.id, c]));
   const areaById = new Map(body.areas.map((a) => [a.id, a]));
 
@@ -327,6 +327,10 @@ async function main(): Promise<void> {
   await findMine().catch((error: unknown) => showError(error));
   client.on('open', () => void findMine().catch(() => undefined));
 
+  // Ready (for tests and the bench) once the view is live: the first frame may come from the preloaded
+  // snapshot, before the subscription's own.
+  await view.whenCurrent();
+  performance.mark(MARKS.live);
   window.__aisle = {
     ready: true,
     seatStatus: (id) => {
