@@ -24,13 +24,21 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return element as T;
 }
 
-/** One formatter for every amount: making one per call is what toLocaleString with options costs. */
-let moneyFormat: Intl.NumberFormat | null = null;
+/**
+ * A whole number grouped by thousands the English way, as the pages are written: `100,000`. Not
+ * toLocaleString or Intl: their first use costs a fresh page 35–60 ms of ICU set-up on the main thread
+ * (headless Chromium, 2026-12-06), and the seat map's legend and labels would make its first paint wait
+ * for it.
+ */
+export function grouped(n: number): string {
+  const digits = String(Math.trunc(Math.abs(n)));
+  return (n < 0 && digits !== '0' ? '-' : '') + digits.replace(/\B(?=(\d{3})+$)/g, ',');
+}
 
-/** Amounts are integers in the smallest currency unit; shown with two decimals. */
+/** Amounts are integers in the smallest currency unit; shown with two decimals, grouped like `grouped`. */
 export function money(amount: number): string {
-  moneyFormat ??= new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  return moneyFormat.format(amount / 100);
+  const cents = Math.round(Math.abs(amount));
+  return `${amount < 0 && cents > 0 ? '-' : ''}${grouped(Math.floor(cents / 100))}.${String(cents % 100).padStart(2, '0')}`;
 }
 
 /** `m:ss` for a countdown. */

@@ -6,6 +6,7 @@ import type { MapArea } from './venue-map';
 import type { VenueMap } from './venue-map';
 import type { MapLabel, VenueLabels } from './venue-labels';
 import { venueLabels } from './venue-labels';
+import { grouped } from './dom';
 
 /** The visible part of the map: screen = (map − origin) × scale, in CSS px. */
 export interface MapView {
@@ -117,7 +118,7 @@ export class VenuePainter {
     const cx = r.x + r.w / 2;
     const cy = r.y + r.h / 2;
     text(ctx, area.name, cx, cy - size * 0.65, `700 ${size}px ${FONT}`, INK, null);
-    const count = left === undefined ? `${area.capacity.toLocaleString()} places` : `${left.toLocaleString()} of ${area.capacity.toLocaleString()} left`;
+    const count = left === undefined ? `${grouped(area.capacity)} places` : `${grouped(left)} of ${grouped(area.capacity)} left`;
     text(ctx, count, cx, cy + size * 0.65, `${size * 0.8}px ${FONT}`, MUTED, null);
   }
 

@@ -6,7 +6,7 @@
 import type { Hold } from '../../../protocol/sdk/hold-book';
 import { SeatCanvas } from '../common/seat-canvas';
 import { STATUS_WORDS, seatName } from '../common/seat-words';
-import { byId, clock, h, money } from '../common/dom';
+import { byId, clock, grouped, h, money } from '../common/dom';
 import { describeError } from '../common/messages';
 import { obtainToken, signIn } from '../common/session';
 import { MARKS } from '../common/marks';
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   canvas.decorations = painter;
   byId('map').setAttribute(
     'aria-label',
-    `Seat map of ${map.count.toLocaleString()} seats. Arrow keys pan, plus and minus zoom. Use the seat list to choose seats by keyboard.`,
+    `Seat map of ${grouped(map.count)} seats. Arrow keys pan, plus and minus zoom. Use the seat list to choose seats by keyboard.`,
   );
   const priceOf = (index: number): number => body.categories[map.category[index]]?.price ?? 0;
   // The keyboard seat list and the standing areas' counts are filled once the map is on screen.
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
     tooltip.hidden = area === null;
     if (!area) return;
     const price = money(categoryById.get(area.category)?.price ?? 0);
-    tooltip.textContent = `${area.name} · ${price} · ${(view.areas[area.id] ?? 0).toLocaleString()} places left`;
+    tooltip.textContent = `${area.name} · ${price} · ${grouped(view.areas[area.id] ?? 0)} places left`;
     tooltip.style.left = `${clientX + 12}px`;
     tooltip.style.top = `${clientY + 12}px`;
   };

@@ -6,7 +6,7 @@
 // the line. The protocol is in docs/protocol.md, "Waiting room".
 import type { AisleClient } from '../../../protocol/sdk/aisle-client';
 import type { QueuePositionMessage } from '../../../protocol/queue-messages';
-import { byId, clock } from '../common/dom';
+import { byId, clock, grouped } from '../common/dom';
 import { describeError } from '../common/messages';
 
 /** What the page shows: the line, one of its ends, or the seat map (`admitted`). */
@@ -102,13 +102,13 @@ export class WaitingRoomScreen {
     if (this.state === 'admitted') return;
     if (this.state !== 'sold_out' && this.state !== 'closed') this.show(place.lottery ? 'lottery' : 'waiting');
     this.start = Math.max(this.start, place.position);
-    byId('queue-position').textContent = place.lottery ? `≤ ${place.position.toLocaleString()}` : place.position.toLocaleString();
-    byId('queue-ahead').textContent = place.ahead.toLocaleString();
+    byId('queue-position').textContent = place.lottery ? `≤ ${grouped(place.position)}` : grouped(place.position);
+    byId('queue-ahead').textContent = grouped(place.ahead);
     byId('queue-eta').textContent = this.state === 'sold_out' ? SEATS_BACK : place.lottery && this.openAt ? `Line opens ${new Date(this.openAt).toLocaleTimeString()}` : waitWords(place.etaSeconds);
     const bar = byId<HTMLProgressElement>('queue-progress');
     bar.max = this.start + 1;
     bar.value = this.start - place.position + 1;
-    document.title = `${place.position.toLocaleString()} in line · Aisle`;
+    document.title = `${grouped(place.position)} in line · Aisle`;
   }
 
   /** Admitted until `expiresAt` (server time), or with no limit (null): the seat map. */
