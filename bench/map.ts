@@ -2,7 +2,9 @@
 // writes to bench/results/map.json (or `--json file`) the bytes of each form and coding — the v1 JSON
 // uncompressed as the baseline, `mapBytes100k` for gzip and br of both forms — and the server's CPU per
 // request (from /proc, over many requests) serving the page's path (compact, br, from memory) against
-// the baseline of the v1 JSON without compression, with the targets beside them.
+// the baseline of the v1 JSON without compression, with the targets beside them. Also the live snapshot
+// the event's page preloads beside the map (`/api/events/:id/snapshot`): its bytes, packed and one byte
+// per seat, and the server's CPU per request (the shared frame of the current state).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +30,11 @@ export interface MapFigures {
   mapBytes100k: { gzip: number; br: number };
   mapBytesTarget: number;
   /** Server CPU per request (user + system), ms: the page's path and the v1 uncompressed baseline. */
-  cpuMsPerRequest: { compactBr: number; v1Identity: number };
+  cpuMsPerRequest: { compactBr: number; v1Identity: number; snapshotPacked: number };
   cpuTargetMs: number;
-  requests: { compactBr: number; v1Identity: number };
+  requests: { compactBr: number; v1Identity: number; snapshotPacked: number };
+  /** Bytes of the live snapshot over HTTP (all seats available), packed and one byte per seat. */
+  snapshotBytes: { packed: number; bytes: number };
 }
 
 function get(url: string, headers: Record<string, string>): Promise<{ status: number; bytes: number }> {
@@ -90,19 +94,23 @@ export async function measureMap(options: { requests?: number } = {}): Promise<M
         bytes[form][coding] = reply.bytes;
       }
     }
+    const snapshotUrl = `${server.url}/api/events/${EVENT_ID}/snapshot`;
+    const snapshotBytes = { packed: (await get(snapshotUrl, {})).bytes, bytes: (await get(`${snapshotUrl}?packing=bytes`, {})).bytes };
     const pid = server.child.pid!;
     // Warm: every body is made and compressed before CPU is counted.
     const v1Requests = Math.max(20, Math.round(requests / 100));
     const compactBr = await cpuPerRequest(pid, `${base}?form=compact`, { 'accept-encoding': 'br' }, requests);
     const v1Identity = await cpuPerRequest(pid, `${base}?form=v1`, {}, v1Requests, 2);
+    const snapshotPacked = await cpuPerRequest(pid, snapshotUrl, {}, requests);
     return {
       seats: info.seats,
       bytes,
       mapBytes100k: { gzip: bytes.compact.gzip, br: bytes.compact.br },
       mapBytesTarget: BYTES_TARGET,
-      cpuMsPerRequest: { compactBr: round(compactBr), v1Identity: round(v1Identity) },
+      cpuMsPerRequest: { compactBr: round(compactBr), v1Identity: round(v1Identity), snapshotPacked: round(snapshotPacked) },
       cpuTargetMs: CPU_TARGET_MS,
-      requests: { compactBr: requests, v1Identity: v1Requests },
+      requests: { compactBr: requests, v1Identity: v1Requests, snapshotPacked: requests },
+      snapshotBytes,
     };
   } finally {
     await server.stop();
@@ -124,6 +132,8 @@ export function mapReport(f: MapFigures): string {
     `| mapBytes100k: compact gzip / br (target ≤ ${kb(f.mapBytesTarget)}) | ${kb(f.mapBytes100k.gzip)} / ${kb(f.mapBytes100k.br)} (br ${ratio(f.mapBytes100k.br)}) |`,
     `| server CPU per request, compact br from memory (target ≤ ${f.cpuTargetMs} ms), over ${f.requests.compactBr} requests | ${f.cpuMsPerRequest.compactBr} ms |`,
     `| baseline: server CPU per request, v1 uncompressed, over ${f.requests.v1Identity} requests | ${f.cpuMsPerRequest.v1Identity} ms (compact br / v1 = ${round(f.cpuMsPerRequest.compactBr / f.cpuMsPerRequest.v1Identity)}) |`,
+    `| live snapshot over HTTP (the page's second preload), packed / one byte per seat | ${f.snapshotBytes.packed} B / ${kb(f.snapshotBytes.bytes)} |`,
+    `| server CPU per snapshot request, packed, shared frame, over ${f.requests.snapshotPacked} requests | ${f.cpuMsPerRequest.snapshotPacked} ms (/ compact br map request = ${round(f.cpuMsPerRequest.snapshotPacked / f.cpuMsPerRequest.compactBr)}) |`,
   ].join('\n');
 }
 
