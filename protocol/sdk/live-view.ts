@@ -66,7 +66,7 @@ export class LiveView extends Emitter<LiveViewEvents> {
   /** Whether a first snapshot arrived. */
   loaded = false;
   /** Whether a seed (a snapshot from elsewhere, e.g. over HTTP) is shown until the first snapshot. */
-  seeded = false;
+  private seeded = false;
   /** Diffs applied since the view was made. */
   diffsApplied = 0;
   /** Snapshots taken after the first one. */
@@ -117,25 +117,20 @@ export class LiveView extends Emitter<LiveViewEvents> {
     this.emit('change', { full: true, indexes: [], areas: Object.keys(this.areas) });
   }
 
-  /** @internal Replaces the state with a snapshot. */
+  /** @internal Replaces the state with a snapshot (one of the seed's state, the same epoch and seq, only confirms it: nothing to redraw). */
   applySnapshot(snapshot: SnapshotMessage): void {
     if (this.closed) return;
-    if (!this.loaded && this.seeded && snapshot.epoch === this.epoch && snapshot.seq === this.seq && snapshot.status.length === this.status.length) {
-      // The state the seed showed (the same epoch and seq are the same state): nothing to redraw.
-      this.loaded = true;
-      this.current = true;
-      this.emit('current', undefined);
-      for (const diff of this.early.splice(0)) this.applyDiff(diff);
-      return;
-    }
+    const confirmsSeed = !this.loaded && this.seeded && snapshot.epoch === this.epoch && snapshot.seq === this.seq && snapshot.status.length === this.status.length;
     if (this.loaded) this.resyncs++;
     this.loaded = true;
-    this.epoch = snapshot.epoch;
-    this.seq = snapshot.seq;
-    this.status = snapshot.status;
-    this.areas = { ...snapshot.areas };
     this.current = true;
-    this.emit('change', { full: true, indexes: [], areas: Object.keys(this.areas) });
+    if (!confirmsSeed) {
+      this.epoch = snapshot.epoch;
+      this.seq = snapshot.seq;
+      this.status = snapshot.status;
+      this.areas = { ...snapshot.areas };
+      this.emit('change', { full: true, indexes: [], areas: Object.keys(this.areas) });
+    }
     this.emit('current', undefined);
     // Diffs that arrived before the snapshot's reply was handled (both can come in one read) follow it.
     for (const diff of this.early.splice(0)) this.applyDiff(diff);
