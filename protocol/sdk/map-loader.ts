@@ -4,9 +4,9 @@
 // used (revalidated by ETag). `loadCompactMap` keeps the runs, for SeatLayout (protocol/map-layout.ts)
 // to lay out in typed arrays without an object per seat. Compression is the HTTP client's business
 // (browsers and Node's fetch decode br and gzip).
-import { AisleError, isErrorCode } from '../error-codes';
 import { expandCompactMap } from '../map-body';
 import type { CompactMapBody, MapBody } from '../map-body';
+import { fetchFromServer, httpError } from './reply-errors';
 
 /** How to load a map. */
 export interface MapLoadOptions {
@@ -30,14 +30,10 @@ export function compactMapUrl(eventId: string, mapVersion?: string, baseUrl = ''
 /** Fetches the event's compact map as sent (runs, not seats); errors as AisleError with the server's code. */
 export async function loadCompactMap(eventId: string, options: MapLoadOptions = {}): Promise<CompactMapBody> {
   const doFetch = options.fetch ?? fetch;
-  const response = await doFetch(compactMapUrl(eventId, options.mapVersion, options.baseUrl ?? ''));
-  const body = (await response.json()) as CompactMapBody | { error?: { code?: string; message?: string } };
-  if (!response.ok || !('form' in body)) {
-    const error = 'error' in body ? body.error : undefined;
-    const code = error?.code && isErrorCode(error.code) ? error.code : 'internal';
-    throw new AisleError(code, error?.message ?? `map request failed with ${response.status}`);
-  }
-  return body;
+  const response = await fetchFromServer(doFetch, compactMapUrl(eventId, options.mapVersion, options.baseUrl ?? ''));
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok || body === null || typeof body !== 'object' || !('form' in body)) throw httpError(response.status, body, 'map');
+  return body as CompactMapBody;
 }
 
 /** Fetches the event's compact map and expands it to the v1 seat list (one object per seat). */

@@ -2,8 +2,9 @@
 // gets, packed, in MessagePack. A page draws its first frame from it while its WebSocket is still
 // opening, then hands it to `subscribe` as the view's seed (the subscription takes over from it).
 import { msgpackCodec } from '../codec';
-import { AisleError, isErrorCode } from '../error-codes';
+import { AisleError } from '../error-codes';
 import type { PackedSnapshotMessage, SnapshotMessage } from '../server-messages';
+import { fetchFromServer, httpError } from './reply-errors';
 import type { SnapshotOptions } from './snapshot-reader';
 import { SnapshotReader } from './snapshot-reader';
 
@@ -29,19 +30,14 @@ export async function loadSnapshot(eventId: string, options: SnapshotLoadOptions
   // Where nothing can inflate, one byte per seat (~100 KB for 100,000 seats instead of ~1 KB).
   const reader = new SnapshotReader({ inflate: options.inflate });
   const url = snapshotUrl(eventId, options.baseUrl ?? '');
-  const response = await doFetch(reader.packing === 'packed' ? url : `${url}?packing=bytes`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (!response.ok) {
-    let error: { code?: string; message?: string } | undefined;
-    try {
-      error = (JSON.parse(new TextDecoder().decode(bytes)) as { error?: typeof error }).error;
-    } catch {
-      error = undefined;
-    }
-    const code = error?.code && isErrorCode(error.code) ? error.code : 'internal';
-    throw new AisleError(code, error?.message ?? `snapshot request failed with ${response.status}`);
+  const response = await fetchFromServer(doFetch, reader.packing === 'packed' ? url : `${url}?packing=bytes`);
+  if (!response.ok) throw httpError(response.status, await response.json().catch(() => undefined), 'snapshot');
+  let message: SnapshotMessage | PackedSnapshotMessage;
+  try {
+    message = msgpackCodec.decode(new Uint8Array(await response.arrayBuffer())) as SnapshotMessage | PackedSnapshotMessage;
+  } catch (cause) {
+    throw new AisleError('internal', 'the snapshot response is not MessagePack', undefined, { cause });
   }
-  const message = msgpackCodec.decode(bytes) as SnapshotMessage | PackedSnapshotMessage;
   if (message === null || typeof message !== 'object' || message.type !== 'snapshot' || message.eventId !== eventId) {
     throw new AisleError('internal', 'the snapshot response is not a snapshot of this event');
   }
