@@ -2,6 +2,7 @@
 // (src/gateway/openapi.ts, asyncapi.ts), public and cacheable, revalidated by ETag.
 import { createHash } from 'node:crypto';
 import { asyncApiDocument } from './asyncapi';
+import { ifNoneMatchNames } from './entity-tags';
 import type { Reply, Request } from './http';
 import { ROUTE_DOCS } from './http-route-docs';
 import type { Routes } from './http-routes';
@@ -22,7 +23,7 @@ function served(document: unknown): Served {
 
 function reply(document: Served, request: Request): Reply {
   const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300', etag: document.etag };
-  if (request.headers['if-none-match'] === document.etag) return { status: 304, headers };
+  if (ifNoneMatchNames(request.headers['if-none-match'], [document.etag])) return { status: 304, headers };
   return { status: 200, body: document.body, headers };
 }
 

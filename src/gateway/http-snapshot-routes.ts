@@ -5,6 +5,7 @@
 // bytes are the WebSocket's shared frames (snapshot-frames.ts): one encoding per published state,
 // however many ask. A second in shared caches: at an on-sale a CDN can answer the crowd.
 import type { Encoding, SnapshotPacking } from '../../protocol';
+import { ifNoneMatchNames } from './entity-tags';
 import type { Request } from './http';
 import { HttpError } from './http';
 import type { Routes } from './http-routes';
@@ -25,7 +26,7 @@ export function registerSnapshotRoutes({ get, deps }: Routes, frames: SnapshotFr
     // Read synchronously, before the state can move on (as for a subscribe).
     const etag = `"${view.epoch}.${view.seq}-${packing}"`;
     const headers = { etag, 'cache-control': CACHE, 'content-type': CONTENT_TYPE[encoding] };
-    if (request.headers['if-none-match'] === etag) return { status: 304, headers };
+    if (ifNoneMatchNames(request.headers['if-none-match'], [etag])) return { status: 304, headers };
     return { status: 200, body: frames.frame(eventId, view, encoding, packing), headers };
   });
 }

@@ -8,6 +8,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import { compactMap } from '../../protocol';
 import type { MapBody } from '../../protocol';
 import type { EventDefinition } from '../domain/types';
+import { ifNoneMatchNames } from './entity-tags';
 import type { Reply } from './http';
 
 const gzipAsync = promisify(gzip);
@@ -98,7 +99,7 @@ export class MapRepresentations {
       'content-type': 'application/json; charset=utf-8',
     };
     // Any coding of this version is the same map: a client holding one need not fetch another.
-    if (request.ifNoneMatch !== undefined && matchesAny(request.ifNoneMatch, Object.values(bodies))) {
+    if (ifNoneMatchNames(request.ifNoneMatch, [bodies.identity.etag, bodies.gzip.etag, bodies.br.etag])) {
       return { status: 304, headers };
     }
     if (chosen !== bodies.identity) headers['content-encoding'] = chosen === bodies.br ? 'br' : 'gzip';
@@ -142,8 +143,3 @@ export function preferredCoding(acceptEncoding: string | undefined): Coding {
   return 'identity';
 }
 
-/** Whether an If-None-Match list names one of `representations` (weak or strong, or `*`). */
-function matchesAny(ifNoneMatch: string, representations: readonly Representation[]): boolean {
-  const tags = ifNoneMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
-  return tags.some((tag) => tag === '*' || representations.some((r) => r.etag === tag));
-}

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { EVENT_ID_PATTERN } from '../../protocol';
 import { MAP_PRELOAD_ID } from '../../protocol/sdk/map-loader';
 import { SNAPSHOT_PRELOAD_ID, snapshotUrl } from '../../protocol/sdk/snapshot-loader';
+import { ifNoneMatchNames } from './entity-tags';
 import { faviconIco } from './favicon';
 import type { Handler, Reply, Request } from './http';
 import { route } from './http';
@@ -116,13 +117,13 @@ export function registerStaticPages(deps: StaticPagesDeps): void {
     });
     if (hints === null) return page('index.html')(request);
     const key = `${file.etag} ${hints.mapUrl} ${hints.queue}`;
-    let withLink = preloaded.get(key);
-    if (!withLink) {
+    let withLinks = preloaded.get(key);
+    if (!withLinks) {
       if (preloaded.size >= MAX_PRELOADED_PAGES) preloaded.clear();
-      withLink = withMapPreload(file, eventId, hints);
-      preloaded.set(key, withLink);
+      withLinks = withPreloads(file, eventId, hints);
+      preloaded.set(key, withLinks);
     }
-    return reply(withLink, 'no-cache', request);
+    return reply(withLinks, 'no-cache', request);
   }, onError);
   route(app, 'get', '/staff', page('staff.html'), onError);
   route(app, 'get', '/gate', page('gate.html'), onError);
@@ -140,16 +141,16 @@ export function registerStaticPages(deps: StaticPagesDeps): void {
  * one of the live snapshot when the event has no waiting room (the page draws its first frame from it),
  * under an ETag of all of them.
  */
-function withMapPreload(page: StaticFile, eventId: string, hints: EventPageHints): StaticFile {
+function withPreloads(page: StaticFile, eventId: string, hints: EventPageHints): StaticFile {
   const html = Buffer.from(page.body).toString('utf8');
   const at = html.indexOf('</head>');
   if (at < 0) return page;
   // As fetch() asks for it (same-origin credentials), so the page's fetch takes the preloaded response.
-  let link = `<link rel="preload" id="${MAP_PRELOAD_ID}" href="${escapeAttribute(hints.mapUrl)}" as="fetch" crossorigin="anonymous" data-queue="${hints.queue}">\n`;
+  let links = `<link rel="preload" id="${MAP_PRELOAD_ID}" href="${escapeAttribute(hints.mapUrl)}" as="fetch" crossorigin="anonymous" data-queue="${hints.queue}">\n`;
   if (hints.queue === 'off') {
-    link += `<link rel="preload" id="${SNAPSHOT_PRELOAD_ID}" href="${escapeAttribute(snapshotUrl(eventId))}" as="fetch" crossorigin="anonymous">\n`;
+    links += `<link rel="preload" id="${SNAPSHOT_PRELOAD_ID}" href="${escapeAttribute(snapshotUrl(eventId))}" as="fetch" crossorigin="anonymous">\n`;
   }
-  const body = new Uint8Array(Buffer.from(html.slice(0, at) + link + html.slice(at), 'utf8'));
+  const body = new Uint8Array(Buffer.from(html.slice(0, at) + links + html.slice(at), 'utf8'));
   const etag = `"${createHash('sha256').update(`${page.etag} ${hints.mapUrl} ${hints.queue}`).digest('base64url').slice(0, 27)}"`;
   return { body, etag, contentType: page.contentType };
 }
@@ -160,7 +161,7 @@ function escapeAttribute(text: string): string {
 
 function reply(file: StaticFile, cacheControl: string, request: Request): Reply {
   const headers = { ...SECURITY_HEADERS, etag: file.etag, 'cache-control': cacheControl, 'content-type': file.contentType };
-  if (request.headers['if-none-match'] === file.etag) return { status: 304, headers };
+  if (ifNoneMatchNames(request.headers['if-none-match'], [file.etag])) return { status: 304, headers };
   return { status: 200, body: file.body, headers };
 }
 

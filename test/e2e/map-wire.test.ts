@@ -105,6 +105,7 @@ describe('the map on the wire', () => {
     expect(plain.body.toString('utf8')).not.toContain('aisle-map');
     expect(page.headers.etag).not.toBe(plain.headers.etag);
     expect((await rawGet('/events/demo', { 'if-none-match': String(page.headers.etag) })).status).toBe(304);
+    expect((await rawGet('/events/demo', { 'if-none-match': `W/${String(page.headers.etag)}` })).status).toBe(304);
     // No such event, a malformed id, or the v1 map asked for: the page as built.
     for (const path of ['/events/no-such-event', '/events/%3Cscript%3E', '/events/demo?map=v1']) {
       const other = await rawGet(path);
