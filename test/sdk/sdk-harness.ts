@@ -89,23 +89,35 @@ export async function serverSnapshot(eventId: string): Promise<{ seq: number; ep
   }
 }
 
-/** Holds and releases single seats round-robin until `stop()`: nearly every 1 ms tick carries a diff. */
+/**
+ * Holds and releases single seats round-robin until `stop()`: nearly every 1 ms tick carries a diff.
+ * It drives one connection faster than the server's per-connection rate allows, so it behaves as a
+ * client must: a `rate_limited` command is sent again after a pause. A release that is lost would leak
+ * its hold until the user reaches the seat limit and every hold is refused (no diffs at all), so every
+ * release must succeed.
+ */
 export async function churn(eventId: string, userId: string, seats: number, stop: () => boolean): Promise<number> {
   const driver = await TestClient.connect(harness.server.wsUrl, 'msgpack', await token(userId));
   const holds: string[] = [];
   let commands = 0;
+  const send = async (command: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    for (let pause = 1; ; pause = Math.min(pause * 2, 64)) {
+      const reply = await driver.request(command);
+      commands++;
+      if (reply.type !== 'error' || reply.code !== 'rate_limited') return reply;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  };
   try {
     for (let i = 0; !stop(); i++) {
       const seat = `s-${1 + Math.floor((i % seats) / 20)}-${1 + (i % 20)}`;
       // Every seventh command takes a standing place instead, so area counts change too.
-      const held = await driver.request(
-        i % 7 === 0 ? { type: 'hold', eventId, area: { id: 'floor', count: 1 } } : { type: 'hold', eventId, seats: [seat] },
-      );
-      commands++;
+      const held = await send(i % 7 === 0 ? { type: 'hold', eventId, area: { id: 'floor', count: 1 } } : { type: 'hold', eventId, seats: [seat] });
       if (held.type === 'held') holds.push(held.holdId as string);
+      else if (held.code === 'limit_exceeded') throw new Error(`${userId} reached the seat limit: a hold leaked (${JSON.stringify(held)})`);
       if (holds.length > 40) {
-        await driver.request({ type: 'release', eventId, holdId: holds.shift() });
-        commands++;
+        const released = await send({ type: 'release', eventId, holdId: holds.shift() });
+        if (released.type !== 'released') throw new Error(`${userId} could not release a hold: ${JSON.stringify(released)}`);
       }
     }
   } finally {
