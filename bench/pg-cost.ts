@@ -14,7 +14,7 @@ import { RESULTS_DIR } from './context';
 import { PgClient } from '../src/store/pg-client';
 import { PostgresEventStore } from '../src/store/postgres-event-store';
 import type { NewOrder } from '../src/store/event-store';
-import type { SqlClient, SqlExecutor } from '../src/store/sql-client';
+import type { QueryOptions, SqlClient, SqlExecutor } from '../src/store/sql-client';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Linux clock ticks per second (USER_HZ), the unit of /proc/<pid>/stat times. */
@@ -34,7 +34,7 @@ function cpuMicros(pid: number): number {
 /** A SqlClient that runs the next statement containing `marker` under EXPLAIN and keeps the plan. */
 function explaining(inner: SqlClient): { client: SqlClient; explainNext(marker: string): Promise<string> } {
   let pending: { marker: string; resolve: (plan: string) => void } | null = null;
-  const query = async <R>(text: string, params?: readonly unknown[]): Promise<R[]> => {
+  const query = async <R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]> => {
     if (pending && text.includes(pending.marker)) {
       const { resolve } = pending;
       pending = null;
@@ -43,7 +43,7 @@ function explaining(inner: SqlClient): { client: SqlClient; explainNext(marker: 
       // The statements explained here answer one row whose columns are all true when they wrote.
       return [{ owned: true, ok: true } as R];
     }
-    return inner.query<R>(text, params);
+    return inner.query<R>(text, params, options);
   };
   const client: SqlClient = {
     query,

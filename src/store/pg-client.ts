@@ -1,10 +1,11 @@
 // SqlClient over a `pg` connection pool (DATABASE_URL). Connection-level failures become
 // StoreUnavailableError so callers can answer `unavailable` without knowing about pg.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryConfig } from 'pg';
 import { StoreInDoubtError, StoreUnavailableError } from './event-store';
 import { errorCode } from './sql-client';
-import type { SqlClient, SqlExecutor, SqlSession } from './sql-client';
+import type { QueryOptions, SqlClient, SqlExecutor, SqlSession } from './sql-client';
 
 /** Connections per pool unless configured: pg's own default, plenty for one batch in flight per event. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -83,9 +84,23 @@ SELECT pid, backend_start::text AS backend_start FROM pg_stat_activity WHERE pid
 /** An 'error' listener for connections whose failure the running query reports. */
 const ignore = (): void => undefined;
 
-async function run<R>(client: pg.Pool | PoolClient, text: string, params?: readonly unknown[]): Promise<R[]> {
+/** Names of prepared statements by their text: the same text gets the same name on every connection. */
+const statementNames = new Map<string, string>();
+
+/** The statement as pg runs it: by name (parsed once per connection) when `options` asks for it. */
+function statement(text: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined): QueryConfig {
+  if (!options?.prepared) return { text, values: params as unknown[] | undefined };
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `aisle_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: params as unknown[] | undefined };
+}
+
+async function run<R>(client: pg.Pool | PoolClient, text: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]> {
   try {
-    const result = await client.query(text, params as unknown[] | undefined);
+    const result = await client.query(statement(text, params, options));
     return result.rows as R[];
   } catch (error) {
     throw translate(error);
@@ -118,7 +133,7 @@ export class PgClient implements SqlClient {
    * One statement on a pooled connection. If the connection is lost once the statement is on its
    * way, the outcome is unknown: StoreInDoubtError names the session that ran it.
    */
-  async query<R>(text: string, params?: readonly unknown[]): Promise<R[]> {
+  async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]> {
     let client: PoolClient;
     try {
       client = await this.#pool.connect();
@@ -131,7 +146,7 @@ export class PgClient implements SqlClient {
     client.on('error', ignore);
     try {
       session = await this.#sessionOf(client);
-      const result = await client.query(text, params as unknown[] | undefined);
+      const result = await client.query(statement(text, params, options));
       client.off('error', ignore);
       client.release();
       return result.rows as R[];
@@ -178,7 +193,7 @@ export class PgClient implements SqlClient {
       throw translate(error);
     }
     const tx: SqlExecutor = {
-      query: (text, params) => run(client, text, params),
+      query: (text, params, options) => run(client, text, params, options),
       exec: async (text) => void (await run(client, text)),
     };
     let broken = false;

@@ -174,7 +174,11 @@ export class PostgresEventStore implements EventStore {
     if (orders.length === 0) return { ok: true };
     for (let attempt = 1; ; attempt++) {
       try {
-        const [row] = await this.#db.query<{ owned: boolean }>(sql.COMMIT_ORDERS, commitParams(eventId, epoch, orders, this.#announceOrders));
+        // Prepared: one plan serves every batch (an insert from parallel arrays), and each batch sends
+        // its parameters only instead of the statement to parse and plan again.
+        const [row] = await this.#db.query<{ owned: boolean }>(sql.COMMIT_ORDERS, commitParams(eventId, epoch, orders, this.#announceOrders), {
+          prepared: true,
+        });
         if (row.owned) return { ok: true };
         // The refusal is final; who owns the event now is only a hint, and failing to learn it must not
         // turn a definite `fenced` into a retry.

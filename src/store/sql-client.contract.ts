@@ -73,4 +73,25 @@ export function sqlClientContract(open: () => Promise<{ client: SqlClient; dispo
       .rejects.toMatchObject({ code: '23505' });
     expect(await client.query<{ v: number | string }>(`SELECT v FROM kv WHERE k = 'dup'`)).toHaveLength(1);
   });
+
+  it('runs a prepared statement like any other, again and again, after it failed, and in a transaction', async () => {
+    const upsert = 'INSERT INTO kv (k, v) SELECT k, v FROM unnest($1::text[], $2::bigint[]) AS t (k, v) RETURNING k, v';
+    const read = async (): Promise<Array<{ k: string; v: string }>> =>
+      client.query<{ k: string; v: string }>(`SELECT k, v::text AS v FROM kv WHERE k LIKE 'p-%' ORDER BY k`);
+    // More runs than Postgres takes to settle on a generic plan (five).
+    for (let i = 0; i < 8; i++) {
+      expect(await client.query(upsert, [[`p-${i}`], [i]], { prepared: true })).toHaveLength(1);
+    }
+    await expect(client.query(upsert, [['p-0'], [99]], { prepared: true })).rejects.toMatchObject({ code: '23505' });
+    expect(await client.query(upsert, [['p-8', 'p-9'], [8, 9]], { prepared: true })).toHaveLength(2);
+    await client.transaction(async (tx) => {
+      await tx.query(upsert, [['p-10'], [10]], { prepared: true });
+    });
+    await expect(client.transaction((tx) => tx.query(upsert, [['p-11'], [11]], { prepared: true }).then(() => {
+      throw new Error('roll back');
+    }))).rejects.toThrow('roll back');
+    const rows = await read();
+    expect(rows.map((r) => r.k).sort()).toEqual(Array.from({ length: 11 }, (_, i) => `p-${i}`).sort());
+    expect(rows.find((r) => r.k === 'p-0')?.v).toBe('0');
+  });
 }

@@ -42,6 +42,24 @@ describe('PgClient', () => {
     }
   });
 
+  it('parses a prepared statement once per connection: Postgres keeps it, and runs it by name', async () => {
+    const database = await createTestDatabase();
+    const client = new PgClient({ connectionString: database.url, poolSize: 1 });
+    const text = 'SELECT $1::int + 1 AS next';
+    try {
+      for (let i = 0; i < 3; i++) expect(await client.query(text, [i], { prepared: true })).toEqual([{ next: i + 1 }]);
+      expect(await client.query('SELECT 1 AS plain')).toEqual([{ plain: 1 }]);
+      // One connection: the session that ran them holds the one prepared statement, run three times
+      // (pg_prepared_statements.generic_plans + custom_plans, Postgres 14+); the plain query is not kept.
+      const kept = await client.query<{ statement: string; runs: number }>(
+        'SELECT statement, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements');
+      expect(kept).toEqual([{ statement: text, runs: 3 }]);
+    } finally {
+      await client.close();
+      await database.drop();
+    }
+  });
+
   it('throws StoreUnavailableError for queries and transactions when the server is unreachable', async () => {
     const client = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:1/test' });
     await expect(client.query('SELECT 1')).rejects.toBeInstanceOf(StoreUnavailableError);

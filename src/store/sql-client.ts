@@ -1,10 +1,20 @@
 // The small SQL port the store is written against, so one set of SQL runs on `pg` and on PGlite.
 // Deliberately left out: streaming, COPY, LISTEN/NOTIFY, savepoints and nested transactions.
 
+/** How to run one statement. */
+export interface QueryOptions {
+  /**
+   * A hot statement of fixed text: parsed and planned once per connection, then sent as its parameters
+   * only (a named prepared statement). Only for statements whose plan does not depend on the
+   * parameters' values: Postgres may keep one generic plan for them after five runs.
+   */
+  prepared?: boolean;
+}
+
 /** Runs statements; inside `SqlClient.transaction` every call shares that transaction. */
 export interface SqlExecutor {
   /** One statement with `$n` parameters (arrays become SQL arrays); the rows it returns. */
-  query<R>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
   /** Several statements without parameters (a migration file). */
   exec(text: string): Promise<void>;
 }
