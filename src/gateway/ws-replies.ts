@@ -32,6 +32,18 @@ export class WsReplies {
     }
   }
 
+  /**
+   * Answers a seat command with `{ type: replyType, eventId, ...value, rid }`, or the error: one object
+   * per reply and no closure to build it (the hot path of holds and purchases).
+   */
+  answerEvent<T extends object>(ws: Socket, codec: Codec, type: string, rid: Rid, outcome: Outcome<T>, replyType: string, eventId: string): void {
+    if (!outcome.ok) return this.fail(ws, codec, type, rid, outcome.error);
+    this.count(type, 'ok');
+    if (ws.getUserData().closed) return;
+    const message = withRid({ type: replyType, eventId, ...outcome.value }, rid);
+    ws.cork(() => this.reply(ws, codec, message));
+  }
+
   /** Answers a request with an `error`. */
   fail(ws: Socket, codec: Codec, type: string, rid: Rid, error: Failure): void {
     this.count(type, error.code);

@@ -9,6 +9,9 @@ import type { WsReplies } from './ws-replies';
 /** A client message that changes seats. */
 export type SeatCommand = Extract<ClientMessage, { type: 'hold' | 'release' | 'extend' | 'buy' }>;
 
+/** The reply to each seat command that succeeds. */
+const REPLY_TYPE = { hold: 'held', release: 'released', extend: 'held', buy: 'order' } as const satisfies Record<SeatCommand['type'], string>;
+
 /** The requests the per-user rate limit applies to: those that change seats. */
 export function isSeatCommand(message: ClientMessage): message is SeatCommand {
   return message.type === 'hold' || message.type === 'release' || message.type === 'extend' || message.type === 'buy';
@@ -33,7 +36,6 @@ export function runSeatCommand(
   }
   const { eventId, rid } = message;
   let outcome: OutcomeSoon<object>;
-  let reply: (value: object) => object;
   try {
     switch (message.type) {
       case 'hold': {
@@ -45,32 +47,29 @@ export function runSeatCommand(
               : { kind: 'area' as const, areaId: message.area!.id, count: message.area!.count };
         const keyed = message.holdKey === undefined ? request : { ...request, holdKey: message.holdKey };
         outcome = service.hold(eventId, userId, keyed, message.holdId);
-        reply = (v) => ({ type: 'held', eventId, ...v });
         break;
       }
       case 'release':
         outcome = service.release(eventId, userId, message.holdId, message.seats, message.areas);
-        reply = (v) => ({ type: 'released', eventId, ...v });
         break;
       case 'extend':
         outcome = service.extend(eventId, userId, message.holdId);
-        reply = (v) => ({ type: 'held', eventId, ...v });
         break;
       case 'buy':
         outcome = service.buy(eventId, userId, message.holdId, message.idempotencyKey, message.tiers);
-        reply = (v) => ({ type: 'order', eventId, ...v });
         break;
     }
   } catch (error) {
     replies.internal(ws, codec, message.type, rid, error, eventId);
     return undefined;
   }
+  const replyType = REPLY_TYPE[message.type];
   if (!(outcome instanceof Promise)) {
-    replies.answer(ws, codec, message.type, rid, outcome, reply);
+    replies.answerEvent(ws, codec, message.type, rid, outcome, replyType, eventId);
     return undefined;
   }
   return outcome.then(
-    (later) => replies.answer(ws, codec, message.type, rid, later, reply),
+    (later) => replies.answerEvent(ws, codec, message.type, rid, later, replyType, eventId),
     (error: unknown) => replies.internal(ws, codec, message.type, rid, error, eventId),
   );
 }
