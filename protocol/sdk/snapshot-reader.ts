@@ -16,7 +16,7 @@ export interface SnapshotOptions {
 
 /** Inflates with DecompressionStream('deflate-raw'), or null where the platform has none. */
 export function streamInflater(): InflateRaw | null {
-  if (typeof DecompressionStream !== 'function' || typeof Blob !== 'function') return null;
+  if (typeof DecompressionStream !== 'function') return null;
   try {
     // Browsers from before 2023 know the class but not the format: they throw here.
     new DecompressionStream('deflate-raw');
@@ -26,8 +26,15 @@ export function streamInflater(): InflateRaw | null {
   return inflateWithStream;
 }
 
+// The bytes are written straight into the stream: a Blob's stream would be read back through the
+// browser's blob registry, a round trip to another process that a fresh page waits tens of ms for.
 async function inflateWithStream(deflated: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const reader = new Blob([deflated as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const stream = new DecompressionStream('deflate-raw');
+  const writer = stream.writable.getWriter();
+  // Errors (corrupt input) surface through the reader below; these promises only settle with them.
+  writer.write(deflated as Uint8Array<ArrayBuffer>).catch(() => undefined);
+  writer.close().catch(() => undefined);
+  const reader = stream.readable.getReader();
   const out = new Uint8Array(maxBytes);
   let length = 0;
   for (;;) {
