@@ -81,6 +81,7 @@ export async function start(config: Config, log: Logger): Promise<RunningNode> {
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
     statementTimeoutMs: config.dbStatementTimeoutMs,
+    preparedStatements: config.dbPreparedStatements,
     ticketSecret: config.ticketSecret,
     // An order.confirmed row nobody delivers would only be written, then settled as skipped.
     announceOrders: config.jobs.webhookUrl !== undefined && config.jobs.webhookTypes.has('order.confirmed'),

@@ -22,6 +22,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JOBS_KEEP_FAILED: '-1' })).toThrow(/JOBS_KEEP_FAILED/);
   });
 
+  it('prepares hot statements unless DB_PREPARED_STATEMENTS=0, and refuses anything but 0 or 1', () => {
+    expect(loadConfig({}).dbPreparedStatements).toBe(true);
+    expect(loadConfig({ DB_PREPARED_STATEMENTS: '1' }).dbPreparedStatements).toBe(true);
+    expect(loadConfig({ DB_PREPARED_STATEMENTS: '0' }).dbPreparedStatements).toBe(false);
+    expect(() => loadConfig({ DB_PREPARED_STATEMENTS: 'off' })).toThrow(/DB_PREPARED_STATEMENTS/);
+  });
+
   it('runs no gateway edges unless asked; auto is one per core on a machine with several', () => {
     expect(loadConfig({}).gatewayWorkers).toBe(0);
     expect(loadConfig({ GATEWAY_WORKERS: '3' }).gatewayWorkers).toBe(3);

@@ -44,6 +44,8 @@ export interface Config {
   dbPoolSize: number;
   /** Extra: Postgres cancels a statement running longer than this (ms; 0: never). */
   dbStatementTimeoutMs: number;
+  /** Extra: run hot statements as named prepared statements (off for a pooler that cannot track them). */
+  dbPreparedStatements: boolean;
   /** Extra: create the demo event on first start (default on). */
   demo: boolean;
   /** Webhooks, background jobs and schedules. */
@@ -240,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commitRetryMs: int(env, 'COMMIT_RETRY_MS', 5000, 0, 600_000),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
     dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    dbPreparedStatements: int(env, 'DB_PREPARED_STATEMENTS', 1, 0, 1) === 1,
     demo: env.AISLE_DEMO !== '0',
     jobs: loadJobsConfig(env),
     abuse: loadAbuseConfig(env),

@@ -18,6 +18,8 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** pg statement timeout (ms; default DEFAULT_STATEMENT_TIMEOUT_MS, 0: none). */
   statementTimeoutMs?: number;
+  /** pg: run statements asked to be prepared as named prepared statements (default true). */
+  preparedStatements?: boolean;
   /** Signs ticket codes (config TICKET_SECRET); tests may leave it out. */
   ticketSecret?: string;
   /** Writes an `order.confirmed` outbox row per order (default true; false when no webhook carries it). */
@@ -40,7 +42,12 @@ export interface OpenDatabase {
 export async function openDatabase(options: OpenStoreOptions): Promise<OpenDatabase> {
   let client: SqlClient;
   if (options.databaseUrl) {
-    client = new PgClient({ connectionString: options.databaseUrl, poolSize: options.poolSize, statementTimeoutMs: options.statementTimeoutMs });
+    client = new PgClient({
+      connectionString: options.databaseUrl,
+      poolSize: options.poolSize,
+      statementTimeoutMs: options.statementTimeoutMs,
+      preparedStatements: options.preparedStatements,
+    });
   } else {
     const dataDir = resolve(options.dataDir);
     await mkdir(dataDir, { recursive: true });

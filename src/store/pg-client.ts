@@ -27,6 +27,12 @@ export interface PgClientOptions {
   connectTimeoutMs?: number;
   /** Per statement (ms); 0: none. */
   statementTimeoutMs?: number;
+  /**
+   * Whether `{ prepared: true }` makes a named prepared statement (default true). Off for a pooler in
+   * transaction mode that does not track them (PgBouncer before 1.21, or with max_prepared_statements 0):
+   * every statement then goes out unnamed, parsed and planned each time.
+   */
+  preparedStatements?: boolean;
 }
 
 // Node socket errors that mean "the server cannot be reached".
@@ -89,7 +95,7 @@ const statementNames = new Map<string, string>();
 
 /** The statement as pg runs it: by name (parsed once per connection) when `options` asks for it. */
 function statement(text: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined): QueryConfig {
-  if (!options?.prepared) return { text, values: params as unknown[] | undefined };
+  if (options?.prepared !== true) return { text, values: params as unknown[] | undefined };
   let name = statementNames.get(text);
   if (name === undefined) {
     name = `aisle_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`;
@@ -110,10 +116,13 @@ async function run<R>(client: pg.Pool | PoolClient, text: string, params?: reado
 /** A SqlClient over a pg Pool. */
 export class PgClient implements SqlClient {
   readonly #pool: pg.Pool;
+  /** Whether statements asked to be prepared are (PgClientOptions.preparedStatements). */
+  readonly #prepare: boolean;
   /** The server session behind each pooled connection (asked once, on first use). */
   readonly #sessions = new WeakMap<PoolClient, SqlSession>();
 
   constructor(options: PgClientOptions) {
+    this.#prepare = options.preparedStatements ?? true;
     this.#pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? DEFAULT_POOL_SIZE,
@@ -146,7 +155,7 @@ export class PgClient implements SqlClient {
     client.on('error', ignore);
     try {
       session = await this.#sessionOf(client);
-      const result = await client.query(statement(text, params, options));
+      const result = await client.query(statement(text, params, this.#prepare ? options : undefined));
       client.off('error', ignore);
       client.release();
       return result.rows as R[];
@@ -193,7 +202,7 @@ export class PgClient implements SqlClient {
       throw translate(error);
     }
     const tx: SqlExecutor = {
-      query: (text, params, options) => run(client, text, params, options),
+      query: (text, params, options) => run(client, text, params, this.#prepare ? options : undefined),
       exec: async (text) => void (await run(client, text)),
     };
     let broken = false;

@@ -60,6 +60,19 @@ describe('PgClient', () => {
     }
   });
 
+  it('sends every statement unnamed when prepared statements are switched off (a pooler that cannot track them)', async () => {
+    const database = await createTestDatabase();
+    const client = new PgClient({ connectionString: database.url, poolSize: 1, preparedStatements: false });
+    try {
+      for (let i = 0; i < 3; i++) expect(await client.query('SELECT $1::int + 1 AS next', [i], { prepared: true })).toEqual([{ next: i + 1 }]);
+      await client.transaction((tx) => tx.query('SELECT $1::int AS one', [1], { prepared: true }));
+      expect(await client.query('SELECT count(*)::int AS kept FROM pg_prepared_statements')).toEqual([{ kept: 0 }]);
+    } finally {
+      await client.close();
+      await database.drop();
+    }
+  });
+
   it('throws StoreUnavailableError for queries and transactions when the server is unreachable', async () => {
     const client = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:1/test' });
     await expect(client.query('SELECT 1')).rejects.toBeInstanceOf(StoreUnavailableError);
