@@ -107,6 +107,20 @@ describe('msgpack codec', () => {
     expect(first).toEqual(copy);
   });
 
+  it('encodes for an immediate send the same bytes without a copy; a kept frame is untouched by it', () => {
+    const kept = msgpackCodec.encode({ type: 'pong', now: 1 });
+    const copy = kept.slice();
+    const message = { type: 'held', eventId: 'e', holdId: 'h', seats: ['s-1-1'], areas: {}, expiresAt: 1_796_000_000_000, rid: undefined };
+    expect(Buffer.from(msgpackCodec.encodeToSend(message)).equals(Buffer.from(msgpackCodec.encode(message)))).toBe(true);
+    // A view into one buffer: the next encodeToSend reuses it (the socket must have copied by then).
+    const first = msgpackCodec.encodeToSend({ type: 'pong', now: 7 });
+    const second = msgpackCodec.encodeToSend({ type: 'pong', now: 8 });
+    expect(first.buffer).toBe(second.buffer);
+    expect(msgpackCodec.decode(second)).toEqual({ type: 'pong', now: 8 });
+    expect(kept).toEqual(copy);
+    expect(jsonCodec.encodeToSend(message)).toBe(jsonCodec.encode(message));
+  });
+
   it('copies a decoded status out of the frame, which the transport may reuse', () => {
     const frame = msgpackCodec.encode(snapshot(50));
     const decoded = msgpackCodec.decode(frame) as SnapshotMessage;

@@ -18,6 +18,11 @@ export interface Codec {
   readonly encoding: Encoding;
   /** Encodes one message; the result is the caller's to keep. */
   encode(message: ServerMessage | ClientMessage | object): Uint8Array | string;
+  /**
+   * Encodes one message for a send made at once (a socket's send that copies it, as uWS does): bytes
+   * are a view into the codec's own buffer, overwritten by its next `encodeToSend`, so no copy is made.
+   */
+  encodeToSend(message: ServerMessage | ClientMessage | object): Uint8Array | string;
   /** Decodes one frame; throws an AisleError `bad_request` when it cannot. */
   decode(data: ArrayBuffer | Uint8Array | string): unknown;
 }
@@ -27,6 +32,7 @@ export interface MsgpackCodec extends Codec {
   readonly encoding: 'msgpack';
   /** Encodes one message to a fresh byte array. */
   encode(message: ServerMessage | ClientMessage | object): Uint8Array;
+  encodeToSend(message: ServerMessage | ClientMessage | object): Uint8Array;
 }
 
 /** The JSON codec: always encodes to text. */
@@ -34,6 +40,7 @@ export interface JsonCodec extends Codec {
   readonly encoding: 'json';
   /** Encodes one message to JSON text. */
   encode(message: ServerMessage | ClientMessage | object): string;
+  encodeToSend(message: ServerMessage | ClientMessage | object): string;
 }
 
 const ZERO = 48; // '0'
@@ -77,6 +84,8 @@ function isSnapshot(value: unknown): value is Snapshot {
 // call overwrites), so frames may be kept, queued or published. ignoreUndefined: `rid: undefined`
 // vanishes as it does in JSON instead of arriving as nil.
 const encoder = new Encoder({ ignoreUndefined: true });
+// encodeToSend's own encoder: its views are overwritten only by encodeToSend, never by a kept frame.
+const sendEncoder = new Encoder({ ignoreUndefined: true });
 const decoder = new Decoder();
 
 /** MessagePack; a snapshot's status travels as `bin` and decodes to a Uint8Array. */
@@ -84,6 +93,9 @@ export const msgpackCodec: MsgpackCodec = {
   encoding: 'msgpack',
   encode(message: object): Uint8Array {
     return encoder.encode(message);
+  },
+  encodeToSend(message: object): Uint8Array {
+    return sendEncoder.encodeSharedRef(message);
   },
   decode(data: ArrayBuffer | Uint8Array | string): unknown {
     if (typeof data === 'string') throw new AisleError('bad_request', 'a MessagePack frame must be binary');
@@ -108,6 +120,9 @@ export const jsonCodec: JsonCodec = {
       return JSON.stringify({ ...message, status });
     }
     return JSON.stringify(message);
+  },
+  encodeToSend(message: object): string {
+    return jsonCodec.encode(message);
   },
   decode(data: ArrayBuffer | Uint8Array | string): unknown {
     let value: unknown;

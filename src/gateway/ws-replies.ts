@@ -80,9 +80,9 @@ export class WsReplies {
     ws.cork(fn);
   }
 
-  /** Sends one message unless the connection is closed. */
+  /** Sends one message unless the connection is closed (encoded without a copy: uWS copies what it sends). */
   reply(ws: Socket, codec: Codec, message: object): void {
-    this.send(ws, codec.encode(message), codec.encoding === 'msgpack');
+    this.send(ws, codec.encodeToSend(message), codec.encoding === 'msgpack');
   }
 
   /** Sends an encoded frame (binary: MessagePack, else JSON text) unless the connection is closed. */
