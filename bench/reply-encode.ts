@@ -1,6 +1,7 @@
 // `npx tsx bench/reply-encode.ts`: what encoding one reply costs the server, the way WsReplies does it
-// (`encodeToSend`: a view into the codec's buffer, no copy) against `encode` (a fresh copy per frame,
-// what it did before) in the same run, for the two replies of the hold+release loop. Prints ns per
+// (`encodeToSend`: protocol/msgpack-writer.ts into a reused buffer, no copy) against `encode` (the
+// general encoder and a fresh copy per frame, what it did before) in the same run, for the two replies
+// of the hold+release loop. Prints ns per
 // reply (median of 5 rounds of 1,000,000) and the ratio. CPU only, no sockets: the send is not included.
 import { msgpackCodec } from '../protocol';
 import { round } from './stats';
@@ -23,7 +24,7 @@ function nsPerCall(fn: () => unknown): number {
   return rounds.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
 }
 
-process.stdout.write('| reply | encode (copy), ns | encodeToSend (view), ns | view / copy |\n|---|---|---|---|\n');
+process.stdout.write('| reply | encode (general encoder, copy), ns | encodeToSend (reply writer, view), ns | ratio |\n|---|---|---|---|\n');
 for (const [name, reply] of Object.entries(REPLIES)) {
   const copy = nsPerCall(() => msgpackCodec.encode(reply));
   const view = nsPerCall(() => msgpackCodec.encodeToSend(reply));
