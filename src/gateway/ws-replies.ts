@@ -24,12 +24,8 @@ export class WsReplies {
 
   /** Answers a request with its outcome: the reply `build` makes, or the error. */
   answer<T>(ws: Socket, codec: Codec, type: string, rid: Rid, outcome: Outcome<T>, build: (value: T) => object): void {
-    if (outcome.ok) {
-      this.count(type, 'ok');
-      this.cork(ws, () => this.reply(ws, codec, withRid(build(outcome.value), rid)));
-    } else {
-      this.fail(ws, codec, type, rid, outcome.error);
-    }
+    if (!outcome.ok) return this.fail(ws, codec, type, rid, outcome.error);
+    this.settle(ws, codec, type, 'ok', withRid(build(outcome.value), rid));
   }
 
   /**
@@ -38,18 +34,14 @@ export class WsReplies {
    */
   answerEvent<T extends object>(ws: Socket, codec: Codec, type: string, rid: Rid, outcome: Outcome<T>, replyType: string, eventId: string): void {
     if (!outcome.ok) return this.fail(ws, codec, type, rid, outcome.error);
-    this.count(type, 'ok');
-    if (ws.getUserData().closed) return;
-    const message = withRid({ type: replyType, eventId, ...outcome.value }, rid);
-    ws.cork(() => this.reply(ws, codec, message));
+    this.settle(ws, codec, type, 'ok', withRid({ type: replyType, eventId, ...outcome.value }, rid));
   }
 
   /** Answers a request with an `error`. */
   fail(ws: Socket, codec: Codec, type: string, rid: Rid, error: Failure): void {
-    this.count(type, error.code);
     const { code, message, seats } = error;
     const reply = seats ? { type: 'error', code, message, seats } : { type: 'error', code, message };
-    this.cork(ws, () => this.reply(ws, codec, withRid(reply, rid)));
+    this.settle(ws, codec, type, code, withRid(reply, rid));
   }
 
   /** Answers a request that threw: a known failure as itself, anything else as `internal`. */
@@ -72,6 +64,12 @@ export class WsReplies {
   /** Counts a request of `type` by its outcome. */
   count(type: string, outcome: string): void {
     this.deps.metrics.countRequest(type, outcome);
+  }
+
+  /** Counts a request of `type` by its `outcome` and sends its reply, corked, unless the connection is closed. */
+  private settle(ws: Socket, codec: Codec, type: string, outcome: string, message: object): void {
+    this.count(type, outcome);
+    this.cork(ws, () => this.reply(ws, codec, message));
   }
 
   /** Corks `fn` on the socket unless the connection is closed. */
