@@ -23,7 +23,7 @@ function served(document: unknown): Served {
 
 function reply(document: Served, request: Request): Reply {
   const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300', etag: document.etag };
-  if (ifNoneMatchNames(request.headers['if-none-match'], [document.etag])) return { status: 304, headers };
+  if (ifNoneMatchNames(request.headers['if-none-match'], document.etag)) return { status: 304, headers };
   return { status: 200, body: document.body, headers };
 }
 

@@ -26,7 +26,7 @@ export function registerSnapshotRoutes({ get, deps }: Routes, frames: SnapshotFr
     // Read synchronously, before the state can move on (as for a subscribe).
     const etag = `"${view.epoch}.${view.seq}-${packing}"`;
     const headers = { etag, 'cache-control': CACHE, 'content-type': CONTENT_TYPE[encoding] };
-    if (ifNoneMatchNames(request.headers['if-none-match'], [etag])) return { status: 304, headers };
+    if (ifNoneMatchNames(request.headers['if-none-match'], etag)) return { status: 304, headers };
     return { status: 200, body: frames.frame(eventId, view, encoding, packing), headers };
   });
 }

@@ -39,11 +39,12 @@ interface Representation {
   body: Uint8Array;
 }
 
-/** One form's three bodies. */
+/** One form's three bodies, and their tags (any of them names this version). */
 interface FormBodies {
   identity: Representation;
   gzip: Representation;
   br: Representation;
+  etags: readonly string[];
 }
 
 /** The v1 map body of a definition (docs/protocol.md: `{id, categories, seats, areas}`, plus `stage` when set). */
@@ -99,7 +100,7 @@ export class MapRepresentations {
       'content-type': 'application/json; charset=utf-8',
     };
     // Any coding of this version is the same map: a client holding one need not fetch another.
-    if (ifNoneMatchNames(request.ifNoneMatch, [bodies.identity.etag, bodies.gzip.etag, bodies.br.etag])) {
+    if (ifNoneMatchNames(request.ifNoneMatch, bodies.etags)) {
       return { status: 304, headers };
     }
     if (chosen !== bodies.identity) headers['content-encoding'] = chosen === bodies.br ? 'br' : 'gzip';
@@ -119,10 +120,12 @@ async function encodeAll(identity: Uint8Array, tag: string): Promise<FormBodies>
       },
     }),
   ]);
+  const etags = [`"${tag}"`, `"${tag}-gzip"`, `"${tag}-br"`] as const;
   return {
-    identity: { etag: `"${tag}"`, body: identity },
-    gzip: { etag: `"${tag}-gzip"`, body: new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength) },
-    br: { etag: `"${tag}-br"`, body: new Uint8Array(br.buffer, br.byteOffset, br.byteLength) },
+    identity: { etag: etags[0], body: identity },
+    gzip: { etag: etags[1], body: new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength) },
+    br: { etag: etags[2], body: new Uint8Array(br.buffer, br.byteOffset, br.byteLength) },
+    etags,
   };
 }
 

@@ -161,7 +161,7 @@ function escapeAttribute(text: string): string {
 
 function reply(file: StaticFile, cacheControl: string, request: Request): Reply {
   const headers = { ...SECURITY_HEADERS, etag: file.etag, 'cache-control': cacheControl, 'content-type': file.contentType };
-  if (ifNoneMatchNames(request.headers['if-none-match'], [file.etag])) return { status: 304, headers };
+  if (ifNoneMatchNames(request.headers['if-none-match'], file.etag)) return { status: 304, headers };
   return { status: 200, body: file.body, headers };
 }
 
