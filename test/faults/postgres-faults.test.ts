@@ -34,6 +34,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // A node must survive its database's faults: if it exited on its own, say how.
+  if (server && (server.child.exitCode !== null || server.child.signalCode !== null)) console.log(`the server exited (${server.child.exitCode ?? server.child.signalCode}) during the faults:\n${server.output().slice(-8000)}`);
   await server?.stop('SIGKILL');
   await postgres?.destroy();
 });
