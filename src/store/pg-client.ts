@@ -206,6 +206,9 @@ export class PgClient implements SqlClient {
       exec: async (text) => void (await run(client, text)),
     };
     let broken = false;
+    // As in query: a connection that dies while the transaction holds it (Postgres restarting) emits
+    // 'error'; the statement in progress or the next one reports it, and unheard it would end the process.
+    client.on('error', ignore);
     try {
       await run(client, 'BEGIN');
       const result = await fn(tx);
@@ -219,6 +222,7 @@ export class PgClient implements SqlClient {
       }
       throw translate(error);
     } finally {
+      client.off('error', ignore);
       client.release(broken);
     }
   }

@@ -73,6 +73,38 @@ describe('PgClient', () => {
     }
   });
 
+  it('survives the server ending a session while a transaction holds its connection, and reports it unavailable', async () => {
+    // pg emits 'error' on a client whose connection dies; on a checked-out client with no listener that
+    // is an uncaught exception, which would end the whole node (Postgres restarting mid-transaction).
+    const database = await createTestDatabase();
+    const client = new PgClient({ connectionString: database.url, poolSize: 2 });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => void uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      for (const active of [false, true]) {
+        const ended = client.transaction(async (tx) => {
+          const [{ pid }] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          const terminate = client.query('SELECT pg_terminate_backend($1::int)', [pid]);
+          // The session ends between this transaction's statements, or during one of them.
+          if (active) await tx.query('SELECT pg_sleep(2)');
+          await terminate;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return tx.query('SELECT 1');
+        });
+        await expect(ended, active ? 'during a statement' : 'between statements').rejects.toBeInstanceOf(StoreUnavailableError);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(uncaught).toEqual([]);
+      // The pool serves on with fresh connections.
+      expect(await client.transaction((tx) => tx.query<{ one: number }>('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await client.close();
+      await database.drop();
+    }
+  });
+
   it('throws StoreUnavailableError for queries and transactions when the server is unreachable', async () => {
     const client = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:1/test' });
     await expect(client.query('SELECT 1')).rejects.toBeInstanceOf(StoreUnavailableError);
