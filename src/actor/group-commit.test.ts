@@ -16,6 +16,13 @@ function order(id: string): NewOrder {
   return { orderId: id, eventId: 'e', userId: 'u', holdId: `h-${id}`, seats: [id], areas: {}, total: 1, idempotencyKey: null, createdAt: 0 };
 }
 
+/** A manual clock that also times the commits (ManualClock leaves durations to performance.now). */
+class TimedClock extends ManualClock {
+  elapsed(): number {
+    return this.now();
+  }
+}
+
 /** Lets queued setImmediate callbacks and promise continuations run. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -108,30 +115,147 @@ describe('group commit, in doubt', () => {
 });
 
 describe('commit pacer', () => {
-  it('starts small with one transaction, sizes batches to the target commit time, bounded', () => {
+  it('starts small with one transaction, grows batches while full ones commit inside the target, bounded', () => {
     const pacer = new CommitPacer(500, 4);
     expect(pacer).toMatchObject({ batchLimit: 32, inFlightLimit: 1 });
-    // 0.02 ms per order: 400 fit in the target.
-    for (let i = 0; i < 50; i++) pacer.committed(100, 2, 10);
-    expect(pacer.batchLimit).toBe(Math.floor(TARGET_COMMIT_MS / 0.02));
-    for (let i = 0; i < 50; i++) pacer.committed(100, 0.5, 10);
-    expect(pacer.batchLimit).toBe(500);
-    for (let i = 0; i < 50; i++) pacer.committed(10, 10, 0);
+    // A full batch in a quarter of the target: the next may be twice as large.
+    pacer.committed(32, TARGET_COMMIT_MS / 4, 100);
+    expect(pacer.batchLimit).toBe(64);
+    // Half the target: twice again; then three quarters of it: a third larger.
+    pacer.committed(64, TARGET_COMMIT_MS / 2, 100);
+    expect(pacer.batchLimit).toBe(128);
+    pacer.committed(128, (TARGET_COMMIT_MS * 3) / 4, 100);
+    expect(pacer.batchLimit).toBe(170);
+    // A batch smaller than the limit that committed in time says nothing about larger ones.
+    pacer.committed(50, 1, 0);
+    expect(pacer.batchLimit).toBe(170);
+    // Twice the target: half the size.
+    pacer.committed(170, TARGET_COMMIT_MS * 2, 0);
+    expect(pacer.batchLimit).toBe(85);
+    // Never below 32, never above COMMIT_MAX_BATCH.
+    pacer.committed(40, TARGET_COMMIT_MS * 10, 0);
     expect(pacer.batchLimit).toBe(32);
+    for (let i = 0; i < 10; i++) pacer.committed(pacer.batchLimit, 0.5, 0);
+    expect(pacer.batchLimit).toBe(500);
   });
 
-  it('adds a transaction in flight while orders outgrow one batch, and gives it back when none wait', () => {
+  it('adds a transaction only while full batches fill the target and more wait, and gives it back when one batch would carry them', () => {
     const pacer = new CommitPacer(100, 3);
-    pacer.committed(100, 5, 500);
-    pacer.committed(100, 5, 500);
-    pacer.committed(100, 5, 500);
-    pacer.committed(100, 5, 500);
+    // More wait than a batch takes, but full batches commit well inside the target: grow them instead.
+    pacer.committed(32, 1, 500);
+    expect(pacer).toMatchObject({ batchLimit: 64, inFlightLimit: 1 });
+    // At the target: one more transaction per commit while a batch's worth still waits.
+    pacer.committed(64, TARGET_COMMIT_MS, 500);
+    expect(pacer).toMatchObject({ batchLimit: 64, inFlightLimit: 2 });
+    pacer.committed(64, TARGET_COMMIT_MS, 500, false);
+    pacer.committed(64, TARGET_COMMIT_MS, 500, false);
     expect(pacer.inFlightLimit).toBe(3);
-    pacer.committed(100, 5, 3);
+    // 30 waiting behind each of 3: 90 arrive per commit, more than one batch of 64.
+    pacer.committed(64, TARGET_COMMIT_MS, 30, false);
     expect(pacer.inFlightLimit).toBe(3);
-    pacer.committed(3, 1, 0);
-    pacer.committed(3, 1, 0);
+    // 20 behind each of 3: 60 would fit one batch; then 20 behind each of 2 still fit.
+    pacer.committed(64, TARGET_COMMIT_MS, 20, false);
+    expect(pacer.inFlightLimit).toBe(2);
+    pacer.committed(64, TARGET_COMMIT_MS, 20, false);
+    expect(pacer.inFlightLimit).toBe(1);
     pacer.committed(3, 1, 0);
     expect(pacer.inFlightLimit).toBe(1);
+  });
+
+  it('shrinks batches only for commits that ran alone; one that overlapped others may still let them grow', () => {
+    const pacer = new CommitPacer(500, 4);
+    pacer.committed(32, 2, 0);
+    expect(pacer.batchLimit).toBe(64);
+    // Overlapping others, commits look slow: the limit stays.
+    for (let i = 0; i < 10; i++) pacer.committed(64, TARGET_COMMIT_MS * 3, 0, false);
+    expect(pacer.batchLimit).toBe(64);
+    pacer.committed(64, TARGET_COMMIT_MS / 2, 0, false);
+    expect(pacer.batchLimit).toBe(128);
+  });
+});
+
+describe('group commit, pacing', () => {
+  it('stays at one large transaction when overlapping only slows each commit (a database that shares the CPU)', async () => {
+    // Each commit takes 3 ms plus 0.02 ms per order, times the transactions running at once: overlap
+    // buys nothing, as on a machine whose database shares its cores with the server.
+    const clock = new TimedClock();
+    let running = 0;
+    let most = 0;
+    const sizes: number[] = [];
+    const port: CommitPort = {
+      commitOrders: async (orders) => {
+        running++;
+        most = Math.max(most, running);
+        sizes.push(orders.length);
+        await new Promise<void>((resolve) => clock.setTimer((3 + 0.02 * orders.length) * running, resolve));
+        running--;
+        return { ok: true };
+      },
+      storedAmong: async () => new Set(),
+    };
+    const gc = new GroupCommitter(port, { maxBatch: 500, maxInFlight: 4, retryForMs: 0, clock });
+    // 200 buyers in closed loops: each buys again as soon as its order is answered.
+    let answered = 0;
+    const buyer = async (b: number): Promise<void> => {
+      for (let n = 0; n < 30; n++) {
+        expect(await gc.submit(order(`${b}-${n}`))).toBe('committed');
+        answered++;
+      }
+    };
+    const buyers = Promise.all(Array.from({ length: 200 }, (_, b) => buyer(b)));
+    while (answered < 200 * 30) {
+      await settle();
+      clock.advance(1);
+    }
+    await buyers;
+    expect(most, 'transactions ever in flight at once').toBe(1);
+    // After the first commits teach the cost, every buyer waiting goes in the next batch.
+    expect(Math.max(...sizes.slice(5))).toBe(200);
+  });
+
+  it('overlaps transactions where one cannot keep up and overlapping costs nothing (a database across a slow network)', async () => {
+    // Each commit takes 6 ms of round trips and flushes plus 0.01 ms per order, however many run.
+    const clock = new TimedClock();
+    let running = 0;
+    let most = 0;
+    const sizes: number[] = [];
+    const port: CommitPort = {
+      commitOrders: async (orders) => {
+        running++;
+        most = Math.max(most, running);
+        sizes.push(orders.length);
+        await new Promise<void>((resolve) => clock.setTimer(6 + 0.01 * orders.length, resolve));
+        running--;
+        return { ok: true };
+      },
+      storedAmong: async () => new Set(),
+    };
+    const gc = new GroupCommitter(port, { maxBatch: 500, maxInFlight: 4, retryForMs: 0, clock });
+    // 40 orders every ms for 300 ms (40,000/s), whatever the answers.
+    const waits: { at: number; ms: number }[] = [];
+    const answers: Promise<unknown>[] = [];
+    for (let t = 0; t < 300; t++) {
+      for (let i = 0; i < 40; i++) {
+        const at = clock.now();
+        answers.push(gc.submit(order(`${t}-${i}`)).then((outcome) => {
+          expect(outcome).toBe('committed');
+          waits.push({ at, ms: clock.now() - at });
+        }));
+      }
+      await settle();
+      clock.advance(1);
+    }
+    for (let t = 0; t < 100 && waits.length < answers.length; t++) {
+      await settle();
+      clock.advance(1);
+    }
+    await Promise.all(answers);
+    expect(most, 'transactions in flight at once').toBeGreaterThanOrEqual(2);
+    // Batches grew while overlapping (the last alone took 32, before the second transaction started).
+    expect(Math.max(...sizes)).toBeGreaterThan(100);
+    // It kept up: in the last 100 ms an order waited at most a few commits.
+    const start = waits[0].at;
+    const late = waits.filter((w) => w.at - start >= 200).map((w) => w.ms);
+    expect(Math.max(...late)).toBeLessThan(30);
   });
 });

@@ -50,6 +50,8 @@ const BACKOFF_MS = [20, 50, 100, 200, 400, 800];
 export class GroupCommitter {
   private queue: Pending[] = [];
   private inFlight = 0;
+  /** Transactions started so far: a commit ran alone when none started while it ran. */
+  private started = 0;
   private scheduled = false;
   private failures = 0;
   private retryTimer: { cancel(): void } | null = null;
@@ -113,6 +115,7 @@ export class GroupCommitter {
     while (this.queue.length > 0 && this.inFlight < this.pacer.inFlightLimit && !this.retryTimer && !this.closedWith) {
       const batch = this.queue.splice(0, this.pacer.batchLimit);
       this.inFlight++;
+      this.started++;
       void this.run(batch).finally(() => {
         this.inFlight--;
         if (this.queue.length > 0) this.schedule();
@@ -122,6 +125,8 @@ export class GroupCommitter {
 
   private async run(batch: Pending[]): Promise<void> {
     const started = elapsedOn(this.options.clock);
+    // Alone so far: no other transaction is running. Still alone at the end if none started meanwhile.
+    const startsAtBegin = this.inFlight === 1 ? this.started : -1;
     let result: CommitResult;
     try {
       result = await this.port.commitOrders(batch.map((p) => p.order));
@@ -134,7 +139,7 @@ export class GroupCommitter {
     }
     const ms = elapsedOn(this.options.clock) - started;
     this.failures = 0;
-    this.pacer.committed(batch.length, ms, this.queue.length);
+    this.pacer.committed(batch.length, ms, this.queue.length, startsAtBegin === this.started);
     this.options.onBatch?.(batch.length, ms);
     if (result.ok) {
       for (const p of batch) p.resolve('committed');
