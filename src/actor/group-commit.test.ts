@@ -175,24 +175,29 @@ describe('commit pacer', () => {
 });
 
 describe('group commit, pacing', () => {
-  it('stays at one large transaction when overlapping only slows each commit (a database that shares the CPU)', async () => {
-    // Each commit takes 3 ms plus 0.02 ms per order, times the transactions running at once: overlap
-    // buys nothing, as on a machine whose database shares its cores with the server.
-    const clock = new TimedClock();
+  /** A store whose commits take `commitMs(size, running)` on `clock`; it records batch sizes and the most run at once. */
+  function timedPort(clock: ManualClock, commitMs: (size: number, running: number) => number): { port: CommitPort; seen: { most: number; sizes: number[] } } {
+    const seen = { most: 0, sizes: [] as number[] };
     let running = 0;
-    let most = 0;
-    const sizes: number[] = [];
     const port: CommitPort = {
       commitOrders: async (orders) => {
         running++;
-        most = Math.max(most, running);
-        sizes.push(orders.length);
-        await new Promise<void>((resolve) => clock.setTimer((3 + 0.02 * orders.length) * running, resolve));
+        seen.most = Math.max(seen.most, running);
+        seen.sizes.push(orders.length);
+        await new Promise<void>((resolve) => clock.setTimer(commitMs(orders.length, running), resolve));
         running--;
         return { ok: true };
       },
       storedAmong: async () => new Set(),
     };
+    return { port, seen };
+  }
+
+  it('stays at one large transaction when overlapping only slows each commit (a database that shares the CPU)', async () => {
+    // Each commit takes 3 ms plus 0.02 ms per order, times the transactions running at once: overlap
+    // buys nothing, as on a machine whose database shares its cores with the server.
+    const clock = new TimedClock();
+    const { port, seen } = timedPort(clock, (size, running) => (3 + 0.02 * size) * running);
     const gc = new GroupCommitter(port, { maxBatch: 500, maxInFlight: 4, retryForMs: 0, clock });
     // 200 buyers in closed loops: each buys again as soon as its order is answered.
     let answered = 0;
@@ -208,28 +213,15 @@ describe('group commit, pacing', () => {
       clock.advance(1);
     }
     await buyers;
-    expect(most, 'transactions ever in flight at once').toBe(1);
+    expect(seen.most, 'transactions ever in flight at once').toBe(1);
     // After the first commits teach the cost, every buyer waiting goes in the next batch.
-    expect(Math.max(...sizes.slice(5))).toBe(200);
+    expect(Math.max(...seen.sizes.slice(5))).toBe(200);
   });
 
   it('overlaps transactions where one cannot keep up and overlapping costs nothing (a database across a slow network)', async () => {
     // Each commit takes 6 ms of round trips and flushes plus 0.01 ms per order, however many run.
     const clock = new TimedClock();
-    let running = 0;
-    let most = 0;
-    const sizes: number[] = [];
-    const port: CommitPort = {
-      commitOrders: async (orders) => {
-        running++;
-        most = Math.max(most, running);
-        sizes.push(orders.length);
-        await new Promise<void>((resolve) => clock.setTimer(6 + 0.01 * orders.length, resolve));
-        running--;
-        return { ok: true };
-      },
-      storedAmong: async () => new Set(),
-    };
+    const { port, seen } = timedPort(clock, (size) => 6 + 0.01 * size);
     const gc = new GroupCommitter(port, { maxBatch: 500, maxInFlight: 4, retryForMs: 0, clock });
     // 40 orders every ms for 300 ms (40,000/s), whatever the answers.
     const waits: { at: number; ms: number }[] = [];
@@ -250,9 +242,9 @@ describe('group commit, pacing', () => {
       clock.advance(1);
     }
     await Promise.all(answers);
-    expect(most, 'transactions in flight at once').toBeGreaterThanOrEqual(2);
+    expect(seen.most, 'transactions in flight at once').toBeGreaterThanOrEqual(2);
     // Batches grew while overlapping (the last alone took 32, before the second transaction started).
-    expect(Math.max(...sizes)).toBeGreaterThan(100);
+    expect(Math.max(...seen.sizes)).toBeGreaterThan(100);
     // It kept up: in the last 100 ms an order waited at most a few commits.
     const start = waits[0].at;
     const late = waits.filter((w) => w.at - start >= 200).map((w) => w.ms);
