@@ -61,13 +61,14 @@ class FakeSocket implements SocketLike {
 
 const clients: AisleClient[] = [];
 
-async function connect(): Promise<{ client: AisleClient; socket: FakeSocket }> {
+async function connect(requestTimeoutMs?: number): Promise<{ client: AisleClient; socket: FakeSocket }> {
   const client = await AisleClient.connect({
     url: 'ws://test/ws',
     token: 'jwt',
     encoding: 'json',
     WebSocket: FakeSocket,
     reconnect: { initialDelayMs: 1, maxDelayMs: 5 },
+    ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
   });
   clients.push(client);
   return { client, socket: FakeSocket.all.at(-1)! };
@@ -109,6 +110,35 @@ describe('AisleClient', () => {
     expect((await hold).holdId).toBe('h1');
     reopened.reply({ type: 'order', rid: resent.rid, eventId: 'e', orderId: 'o1', holdId: 'h1', seats: ['a-1'], areas: {}, total: 1, status: 'confirmed' });
     expect((await buy).orderId).toBe('o1');
+  });
+
+  it('says a buy that ran out of time after it was sent may have been applied, and asking again uses the same key', async () => {
+    // The server answers a buy only after its commit; a buy in doubt waits for Postgres. The client's
+    // deadline is not the server's answer: it must not read as "nothing was bought".
+    const { client, socket } = await connect(50);
+    const first = client.buy('e', 'h1');
+    const sent = await socket.next('buy');
+    const error = await first.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AisleError);
+    expect(error).toMatchObject({ code: 'unavailable', details: { maybeApplied: true } });
+    const again = client.buy('e', 'h1');
+    await expect.poll(() => socket.sent.filter((f) => f.type === 'buy').length).toBe(2);
+    const resent = socket.sent.filter((f) => f.type === 'buy')[1];
+    expect(resent.idempotencyKey).toBe(sent.idempotencyKey);
+    socket.reply({ type: 'order', rid: resent.rid, eventId: 'e', orderId: 'o1', holdId: 'h1', seats: ['a-1'], areas: {}, total: 1, status: 'confirmed' });
+    expect((await again).orderId).toBe('o1');
+  });
+
+  it('says nothing was applied when a request ran out of time before it could be sent', async () => {
+    const { client, socket } = await connect(50);
+    // The next socket never finishes its handshake, so the buy stays queued.
+    FakeSocket.autoHandshake = false;
+    socket.drop();
+    const buy = client.buy('e', 'h1');
+    const error = await buy.catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'unavailable' });
+    expect((error as AisleError).details).toBeUndefined();
+    expect(FakeSocket.all.flatMap((s) => s.sent).filter((f) => f.type === 'buy')).toEqual([]);
   });
 
   it('finds the user\'s holds on the server and forgets known ones that are gone', async () => {

@@ -1,6 +1,7 @@
 // The client's requests in flight: each has a rid, a deadline and the reply type it waits for. A request
 // made while no socket is ready is queued; on a lost connection, requests marked `resend` go out again
-// on the next socket with the same rid, the others fail `unavailable` (they may have been applied);
+// on the next socket with the same rid, the others fail `unavailable` (they may have been applied, and
+// say so in `details.maybeApplied`, as does a request sent once that ran out of time);
 // `moved` is retried a few times after a short pause before it reaches the caller.
 import { AisleError } from '../error-codes';
 import type { Rid, ServerMessage } from '../server-messages';
@@ -40,6 +41,8 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
   /** Generation of the socket it was sent on; null while queued. */
   sentOn: number | null;
+  /** Whether it went out on any socket (it may have been applied). */
+  everSent: boolean;
   /** Whether it may be sent again on a new socket when the first one died before the reply. */
   resend: boolean;
   /** Part of the connection handshake: sent at once, never queued or resent. */
@@ -75,9 +78,13 @@ export class PendingRequests {
         reject,
         timer: setTimeout(() => {
           this.pending.delete(rid);
-          reject(new AisleError('unavailable', `no reply to ${frame.type} within ${timeoutMs} ms`));
+          // Once sent, the server may have applied it (a buy may commit after the deadline): say so, as
+          // for a lost connection, so that nobody is told "nothing was bought" on a guess.
+          const details = pending.everSent ? { maybeApplied: true } : undefined;
+          reject(new AisleError('unavailable', `no reply to ${frame.type} within ${timeoutMs} ms`, details));
         }, timeoutMs),
         sentOn: null,
+        everSent: false,
         resend: options.resend ?? false,
         handshake: options.handshake ?? false,
         movedRetries: 0,
@@ -152,7 +159,9 @@ export class PendingRequests {
 
   private send(rid: Rid, pending: Pending): void {
     const sentOn = this.link.send({ ...pending.frame, rid });
-    if (sentOn !== null) pending.sentOn = sentOn; // else it stays queued for the next socket
+    if (sentOn === null) return; // it stays queued for the next socket
+    pending.sentOn = sentOn;
+    pending.everSent = true;
   }
 }
 
