@@ -22,9 +22,17 @@ const MESSAGES: Record<ErrorCode, string> = {
     'That would leave a single empty seat that nobody could buy. Please include it, or leave at least two seats free beside your pick.',
 };
 
+/**
+ * The client lost the reply to something it had sent (the connection dropped, or no answer in time): it
+ * may have happened. Buying the same hold again asks with the same key, so it cannot buy twice.
+ */
+const OUTCOME_UNKNOWN =
+  'We lost contact with the ticketing service before it answered, so it may or may not have gone through. Please try again: a purchase you repeat cannot be charged twice, and if it went through you will see your order.';
+
 /** A sentence for a failure; seat ids named by the server are listed. */
 export function describeError(error: unknown): string {
   if (error instanceof AisleError) {
+    if (error.details?.maybeApplied === true) return OUTCOME_UNKNOWN;
     const seats = error.details?.seats;
     const text = MESSAGES[error.code] ?? MESSAGES.internal;
     return seats && seats.length > 0 ? `${text} (${seats.join(', ')})` : text;
