@@ -371,6 +371,25 @@ describe('ExpireHolds', () => {
     expect(state.holds.get('h1')?.orderId).toBe('o1');
   });
 
+  it('given holds made and released by the thousand, then the expiry queue keeps no more than about the live holds, and the live ones still expire', () => {
+    // A released hold's entry used to stay in the queue until its expiry time came round (ten minutes
+    // of holds at thousands a second): it is cleared out once the stale entries outnumber the holds.
+    const state = given({ maxSeatsPerUser: 100 });
+    hold(state, 'keeper', 'kept', ['B-1-1']);
+    let most = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const at = now + 1 + i;
+      hold(state, `u${i % 50}`, `h${i}`, ['A-1-1'], at);
+      run(state, { type: 'ReleaseHold', userId: `u${i % 50}`, holdId: `h${i}` }, at);
+      most = Math.max(most, state.expiry.size);
+    }
+    expect(most).toBeLessThanOrEqual(2 * state.holds.size + 1024 + 1);
+    expect(nextExpiry(state)).toBe(now + TTL);
+    const events = run(state, { type: 'ExpireHolds' }, now + TTL);
+    expect(events.map((e) => (e as { holdId: string }).holdId)).toEqual(['kept']);
+    expect(state.holds.size).toBe(0);
+  });
+
   it('given many holds, then decide leaves the state alone and handle expires them all', () => {
     const state = given({ maxSeatsPerUser: 100 });
     for (let i = 0; i < 20; i++) hold(state, `u${i}`, `h${i}`, [state.layout.seatId(i)], now + i);

@@ -34,6 +34,29 @@ describe('ExpiryHeap', () => {
     );
   });
 
+  it('given entries, then retain keeps exactly those accepted, still in time order (model check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.boolean()), { maxLength: 200 }), (entries) => {
+        const heap = new ExpiryHeap();
+        entries.forEach(([time], i) => heap.push(time, `h${i}`));
+        const kept = new Set(entries.flatMap(([, keep], i) => (keep ? [`h${i}`] : [])));
+        heap.retain((_, id) => kept.has(id));
+        const model = entries.filter(([, keep]) => keep).map(([time]) => time).sort((a, b) => a - b);
+        expect(heap.size).toBe(model.length);
+        const out: number[] = [];
+        const ids: string[] = [];
+        while (heap.size > 0) {
+          out.push(heap.peekTime() as number);
+          ids.push(heap.peekId() as string);
+          heap.pop();
+        }
+        expect(out).toEqual(model);
+        expect(new Set(ids)).toEqual(kept);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('given entries, then forEachDue visits exactly those at or before now and changes nothing', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 100 }), { maxLength: 100 }), fc.integer({ min: -1, max: 101 }), (times, now) => {

@@ -1,6 +1,8 @@
 // One expiry queue per event instead of one timer per hold: a binary min-heap of (expiresAt, holdId).
 // Entries are never updated or removed in place when a hold changes (lazy deletion): whoever reads the
-// heap checks an entry against the live hold and drops entries that no longer match.
+// heap checks an entry against the live hold and drops entries that no longer match, and `retain`
+// clears out the stale ones when they outnumber the live ones (a released hold's entry would otherwise
+// stay until its expiry time came round: minutes of holds at thousands a second).
 
 /** A binary min-heap of (time, holdId) pairs in two parallel arrays. */
 export class ExpiryHeap {
@@ -45,19 +47,40 @@ export class ExpiryHeap {
     const lastTime = times.pop();
     const lastId = ids.pop();
     if (lastTime === undefined || lastId === undefined || times.length === 0) return;
+    this.siftDown(0, lastTime, lastId);
+  }
+
+  /** Keeps only the entries `keep` accepts, in heap order again. O(n). */
+  retain(keep: (time: number, id: string) => boolean): void {
+    const { times, ids } = this;
+    let n = 0;
+    for (let i = 0; i < times.length; i++) {
+      if (!keep(times[i], ids[i])) continue;
+      times[n] = times[i];
+      ids[n] = ids[i];
+      n++;
+    }
+    times.length = n;
+    ids.length = n;
+    // Floyd's heapify: sift down every parent, last first.
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i, times[i], ids[i]);
+  }
+
+  /** Places (time, id) at `i` or below, moving earlier children up. */
+  private siftDown(i: number, time: number, id: string): void {
+    const { times, ids } = this;
     const n = times.length;
-    let i = 0;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
       if (child + 1 < n && times[child + 1] < times[child]) child++;
-      if (times[child] >= lastTime) break;
+      if (times[child] >= time) break;
       times[i] = times[child];
       ids[i] = ids[child];
       i = child;
     }
-    times[i] = lastTime;
-    ids[i] = lastId;
+    times[i] = time;
+    ids[i] = id;
   }
 
   /** Visits every entry with time <= `now` without changing the heap; O(entries due). */

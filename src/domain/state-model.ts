@@ -119,16 +119,28 @@ export function addUserCount(state: EventState, userId: string, delta: number): 
   else state.userCounts.set(userId, count);
 }
 
-/** Drops stale entries from the top of the expiry queue, so its earliest entry is always a live hold. */
+/** Stale expiry entries tolerated beyond the live holds before the queue is cleared out. */
+const EXPIRY_SLACK = 1024;
+
+/**
+ * Drops stale entries from the top of the expiry queue, so its earliest entry is always a live hold,
+ * and clears out all the stale ones once they outnumber the holds (amortized O(1) per hold).
+ */
 export function pruneExpiry(state: EventState): void {
   const { expiry, holds } = state;
+  if (expiry.size > 2 * holds.size + EXPIRY_SLACK) expiry.retain((time, id) => isLiveExpiry(holds, time, id));
   for (;;) {
     const id = expiry.peekId();
     if (id === undefined) return;
-    const hold = holds.get(id);
-    if (hold !== undefined && hold.orderId === null && hold.expiresAt === expiry.peekTime()) return;
+    if (isLiveExpiry(holds, expiry.peekTime() as number, id)) return;
     expiry.pop();
   }
+}
+
+/** Whether an expiry entry still stands for a hold: it exists, is not being bought, and expires then. */
+function isLiveExpiry(holds: ReadonlyMap<string, HoldRecord>, time: number, id: string): boolean {
+  const hold = holds.get(id);
+  return hold !== undefined && hold.orderId === null && hold.expiresAt === time;
 }
 
 /** Throws on a seat index outside the layout (restores come from storage, not from clients). */
