@@ -87,6 +87,15 @@ SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity WHERE pid 
 const THIS_SESSION = `
 SELECT pid, backend_start::text AS backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()`;
 
+/** [{xid}]: this transaction's id, or null while it has written nothing (read-only so far). */
+const THIS_XACT = `SELECT pg_current_xact_id_if_assigned()::text AS xid`;
+
+/** $1 xid → [{status}]: 'committed', 'aborted', 'in progress', or null if too old to know (Postgres 13+). */
+const XACT_STATUS = `SELECT pg_xact_status($1::xid8) AS status`;
+
+/** Pauses between looks at an in-doubt COMMIT while the database cannot be asked (ms); the last repeats. */
+const DOUBT_BACKOFF_MS = [20, 50, 100, 200, 400, 800, 1_600];
+
 /** An 'error' listener for connections whose failure the running query reports. */
 const ignore = (): void => undefined;
 
@@ -194,6 +203,13 @@ export class PgClient implements SqlClient {
     await run(this.#pool, text);
   }
 
+  /**
+   * Runs `fn` in one transaction. If the connection is lost while COMMIT is on its way, the outcome is
+   * looked up (the transaction's id, taken before COMMIT, in Postgres's commit log) rather than guessed:
+   * committed resolves with `fn`'s result, rolled back throws StoreUnavailableError (nothing changed).
+   * While Postgres cannot be asked, it keeps asking, however long: an `unavailable` for a write that did
+   * commit would leave the caller's memory and the database disagreeing.
+   */
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     let client: PoolClient;
     try {
@@ -206,14 +222,23 @@ export class PgClient implements SqlClient {
       exec: async (text) => void (await run(client, text)),
     };
     let broken = false;
+    let inDoubt: { xid: string | null; session: SqlSession; result: T } | undefined;
     // As in query: a connection that dies while the transaction holds it (Postgres restarting) emits
     // 'error'; the statement in progress or the next one reports it, and unheard it would end the process.
     client.on('error', ignore);
     try {
+      const session = await this.#sessionOf(client);
       await run(client, 'BEGIN');
       const result = await fn(tx);
-      await run(client, 'COMMIT');
-      return result;
+      const [{ xid }] = await run<{ xid: string | null }>(client, THIS_XACT);
+      try {
+        await run(client, 'COMMIT');
+      } catch (error) {
+        if (!isUnavailableError(error)) throw error;
+        broken = true;
+        inDoubt = { xid, session, result };
+      }
+      if (!inDoubt) return result;
     } catch (error) {
       try {
         await client.query('ROLLBACK');
@@ -224,6 +249,33 @@ export class PgClient implements SqlClient {
     } finally {
       client.off('error', ignore);
       client.release(broken);
+    }
+    return this.#settle(inDoubt);
+  }
+
+  /** The outcome of a transaction whose COMMIT was sent and never answered. */
+  async #settle<T>({ xid, session, result }: { xid: string | null; session: SqlSession; result: T }): Promise<T> {
+    // It wrote nothing: committed or not, nothing changed, and what it read stands.
+    if (xid === null) return result;
+    let attempt = 0;
+    for (;;) {
+      let status: string | null;
+      try {
+        [{ status }] = await run<{ status: string | null }>(this.#pool, XACT_STATUS, [xid]);
+        if (status === 'in progress') {
+          // Its session has not seen the COMMIT yet, or not finished it: end the session, then look again.
+          await this.endSession(session);
+          continue;
+        }
+      } catch (error) {
+        if (!isUnavailableError(error)) throw error;
+        const delay = DOUBT_BACKOFF_MS[Math.min(attempt++, DOUBT_BACKOFF_MS.length - 1)];
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        continue;
+      }
+      if (status === 'committed') return result;
+      if (status === 'aborted') throw new StoreUnavailableError('database connection lost during COMMIT; the transaction rolled back');
+      throw new Error(`the outcome of transaction ${xid} is no longer known to the database (status ${String(status)})`);
     }
   }
 

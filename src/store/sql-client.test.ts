@@ -1,7 +1,8 @@
 // Runs the SqlClient contract on pg (a fresh database) and on PGlite (in memory), and checks which pg
 // failures count as "database unavailable".
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../test/support/database';
+import { ADMIN_URL, createTestDatabase } from '../../test/support/database';
+import { startTcpProxy } from '../../test/support/tcp-proxy';
 import { StoreUnavailableError } from './event-store';
 import { isUnavailableError, PgClient } from './pg-client';
 import { PgliteClient } from './pglite-client';
@@ -101,6 +102,50 @@ describe('PgClient', () => {
     } finally {
       process.off('uncaughtException', onUncaught);
       await client.close();
+      await database.drop();
+    }
+  });
+
+  it('answers a transaction whose COMMIT went unanswered with what Postgres did, not with a guess', async () => {
+    // The connection carrying COMMIT is cut: once after Postgres committed (the client never hears so),
+    // once before Postgres got it. Staff writes and refunds run through here, and their callers change
+    // memory only when the write committed: `unavailable` must mean nothing was written.
+    const database = await createTestDatabase();
+    const proxy = await startTcpProxy(Number(new URL(ADMIN_URL).port || 5432));
+    const viaProxy = new URL(database.url);
+    viaProxy.port = String(proxy.port);
+    const client = new PgClient({ connectionString: viaProxy.toString(), poolSize: 2 });
+    const insert = (note: string) =>
+      client.transaction(async (tx) => {
+        await tx.query('INSERT INTO notes (note) VALUES ($1)', [note]);
+        return `wrote ${note}`;
+      });
+    const stored = async () => (await client.query<{ note: string }>('SELECT note FROM notes ORDER BY note')).map((row) => row.note);
+    try {
+      await client.exec('CREATE TABLE notes (note text PRIMARY KEY)');
+
+      let cut = proxy.cutOnStatement('COMMIT', 'after-commit');
+      await expect(insert('committed')).resolves.toBe('wrote committed');
+      await cut;
+      expect(await stored()).toEqual(['committed']);
+
+      cut = proxy.cutOnStatement('COMMIT', 'before');
+      await expect(insert('lost')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await cut;
+      expect(await stored(), 'the rolled-back write is not there').toEqual(['committed']);
+
+      // A transaction that wrote nothing: whatever became of its COMMIT, what it read stands.
+      cut = proxy.cutOnStatement('COMMIT', 'before');
+      await expect(client.transaction((tx) => tx.query<{ note: string }>('SELECT note FROM notes'))).resolves.toEqual([{ note: 'committed' }]);
+      await cut;
+
+      // A statement error still rolls back and reports itself, and the pool serves on.
+      await expect(insert('committed')).rejects.toMatchObject({ code: '23505' });
+      await expect(insert('later')).resolves.toBe('wrote later');
+      expect(await stored()).toEqual(['committed', 'later']);
+    } finally {
+      await client.close();
+      await proxy.close();
       await database.drop();
     }
   });

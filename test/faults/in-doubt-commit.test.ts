@@ -2,7 +2,8 @@
 // through a proxy that cuts the connection carrying the order statement: once after Postgres has
 // committed it (the server never hears so), once before Postgres gets it. No retry window
 // (COMMIT_RETRY_MS=0), so a guess would show: the committed one must still be answered `order`, the
-// other `unavailable` with its hold kept, and buying that hold again must work.
+// other `unavailable` with its hold kept, and buying that hold again must work. A staff write's
+// transaction is cut the same way at its COMMIT: answered done (and applied) or unavailable (and not).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_URL, createTestDatabase } from '../support/database';
@@ -30,7 +31,18 @@ beforeAll(async () => {
   proxy = await startTcpProxy(Number(new URL(ADMIN_URL).port || 5432));
   const viaProxy = new URL(db.url);
   viaProxy.port = String(proxy.port);
-  server = await startServer({ DATABASE_URL: viaProxy.toString(), AUTH_SECRET: TEST_SECRET, COMMIT_RETRY_MS: '0' });
+  // The schedules' claims are transactions too: kept off the clock here so that the next COMMIT through
+  // the proxy is the staff write's.
+  const never = '0 0 0 1 1 *';
+  server = await startServer({
+    DATABASE_URL: viaProxy.toString(),
+    AUTH_SECRET: TEST_SECRET,
+    COMMIT_RETRY_MS: '0',
+    CRON_SALES_WINDOW: never,
+    CRON_OUTBOX_SWEEP: never,
+    CRON_PASSIVATION: never,
+    CRON_RECONCILIATION: never,
+  });
   const admin = await token('root', 'admin');
   const created = await http(server.url, 'POST', '/api/events', { token: admin, body: smallEvent(EVENT) });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -82,6 +94,32 @@ describe('a commit whose connection is cut mid-statement', () => {
     const again = await client.request({ type: 'buy', eventId: EVENT, holdId });
     expect(again.type, JSON.stringify(again)).toBe('order');
     expect(await ordersOfHold(holdId)).toEqual([again.orderId]);
+  });
+
+  it('a staff write whose COMMIT went unanswered is answered with what Postgres did', async () => {
+    const staff = await token('sam', 'staff');
+    const blockedInDb = async (seat: string) =>
+      (await sql.query<{ blocked: boolean }>('SELECT count(*) > 0 AS blocked FROM blocked_seats WHERE event_id = $1 AND seat_id = $2', [EVENT, seat])).rows[0].blocked;
+    const counts = async () => (await http(server.url, 'GET', `/api/events/${EVENT}`)).body.counts;
+
+    let cut = proxy.cutOnStatement('COMMIT', 'after-commit');
+    const done = await http(server.url, 'POST', `/api/events/${EVENT}/block`, { token: staff, body: { seats: ['s-2-1'], blocked: true } });
+    await cut;
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(await blockedInDb('s-2-1')).toBe(true);
+    expect(await counts(), 'the actor blocked it too').toMatchObject({ blocked: 1 });
+
+    cut = proxy.cutOnStatement('COMMIT', 'before');
+    const lost = await http(server.url, 'POST', `/api/events/${EVENT}/block`, { token: staff, body: { seats: ['s-2-2'], blocked: true } });
+    await cut;
+    expect(lost.status, JSON.stringify(lost.body)).toBe(503);
+    expect(lost.body).toMatchObject({ error: { code: 'unavailable' } });
+    expect(await blockedInDb('s-2-2')).toBe(false);
+    expect(await counts(), 'nothing changed').toMatchObject({ blocked: 1 });
+
+    const unblocked = await http(server.url, 'POST', `/api/events/${EVENT}/block`, { token: staff, body: { seats: ['s-2-1'], blocked: false } });
+    expect(unblocked.status, JSON.stringify(unblocked.body)).toBe(200);
+    expect(await counts()).toMatchObject({ blocked: 0 });
   });
 
   it('leaves Postgres and the server agreeing', async () => {
