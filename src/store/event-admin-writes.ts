@@ -103,11 +103,17 @@ export async function readQueue(db: SqlExecutor, eventId: string): Promise<RoomS
   return row?.room;
 }
 
-/** Pauses or resumes sales with its outbox announcement, in one statement, if `epoch` is current. */
-export async function writeSalesAnnounced(db: SqlClient, eventId: string, epoch: number, sales: SalesState): Promise<FencedWrite> {
+/**
+ * Pauses or resumes sales with its outbox announcement, in one statement, if `epoch` is current. Run as
+ * a transaction so that a lost COMMIT is looked up (SqlClient.transaction) rather than reported as
+ * nothing changed while the event did pause.
+ */
+export function writeSalesAnnounced(db: SqlClient, eventId: string, epoch: number, sales: SalesState): Promise<FencedWrite> {
   const payload = JSON.stringify({ eventId, reason: 'staff', sales } satisfies SalesWebhookData);
-  const [row] = await db.query<{ owned: boolean }>(sql.WRITE_SALES_ANNOUNCED, [eventId, sales, payload, epoch]);
-  return row.owned ? 'ok' : 'fenced';
+  return db.transaction(async (tx) => {
+    const [row] = await tx.query<{ owned: boolean }>(sql.WRITE_SALES_ANNOUNCED, [eventId, sales, payload, epoch]);
+    return row.owned ? 'ok' : 'fenced';
+  });
 }
 
 /** Archives an event (out of the default list) or brings it back; null if no such event. */
