@@ -82,11 +82,12 @@ export const SELECT_OWNERSHIP = `
 SELECT node_id, epoch FROM event_owners WHERE event_id = $1`;
 
 /**
- * $1 event id, $2 epoch; orders $3 ids, $4 user ids, $5 hold ids, $6 totals, $7 idempotency keys (null
- * elements for none), $8 created_at (ISO), $9 seats (a JSON array of seat ids each), $10 areas (a JSON
- * object {areaId: places} each); $11 `order.confirmed` outbox payloads (JSON text, one per order); $12
- * pricing (JSON text or null each, see migrations/009)
+ * $1 event id, $2 epoch, $3 the orders as one JSON array of {id, user_id, hold_id, total,
+ * idempotency_key (or null), created_at (ISO), seats: [seatId], areas: {areaId: places}, pricing (or
+ * null, see migrations/009)}; $4 `order.confirmed` outbox payloads (JSON text, one per order)
  * → [{owned}]. owned = false: the epoch moved on and nothing was written.
+ * One JSON document rather than an array per column: the client serializes it natively instead of
+ * escaping every element of ten array literals, and Postgres parses it once.
  * The orders_sell trigger (migrations/003) writes each order's live seats and adds its places to
  * area_sales in this statement: a seat already sold, or a taken order id or idempotency key, fails
  * it with 23505; a standing area over its capacity with 23514 (nothing written either way).
@@ -98,14 +99,14 @@ WITH owner AS (
   SELECT epoch FROM event_owners WHERE event_id = $1 AND epoch = $2 FOR SHARE
 ), new_orders AS (
   INSERT INTO orders (id, event_id, user_id, hold_id, total, idempotency_key, created_at, seats, areas, pricing)
-  SELECT o.id, $1, o.user_id, o.hold_id, o.total, o.idempotency_key, o.created_at, o.seats::jsonb, o.areas::jsonb, o.pricing::jsonb
-  FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $12::text[])
-    AS o (id, user_id, hold_id, total, idempotency_key, created_at, seats, areas, pricing)
+  SELECT o.id, $1, o.user_id, o.hold_id, o.total, o.idempotency_key, o.created_at, o.seats, o.areas, o.pricing
+  FROM json_to_recordset($3::json)
+    AS o (id text, user_id text, hold_id text, total bigint, idempotency_key text, created_at timestamptz, seats jsonb, areas jsonb, pricing jsonb)
   WHERE EXISTS (SELECT FROM owner)
 ), new_outbox AS (
   INSERT INTO outbox (event_id, type, payload)
   SELECT $1, 'order.confirmed', p.payload::jsonb
-  FROM unnest($11::text[]) WITH ORDINALITY AS p (payload, n)
+  FROM unnest($4::text[]) WITH ORDINALITY AS p (payload, n)
   WHERE EXISTS (SELECT FROM owner)
   ORDER BY p.n
 )

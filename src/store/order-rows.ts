@@ -127,34 +127,41 @@ export function decodeCursor(cursor: string): string {
   return seq;
 }
 
-/** The parameters of COMMIT_ORDERS, in its order: the batch flattened into parallel arrays. */
+/** A row of COMMIT_ORDERS's JSON document: its keys are the statement's column names. */
+interface CommitRow {
+  id: string;
+  user_id: string;
+  hold_id: string;
+  total: number;
+  idempotency_key: string | null;
+  created_at: string;
+  seats: string[];
+  areas: Record<string, number>;
+  pricing: OrderPricing | null;
+}
+
+/** The parameters of COMMIT_ORDERS, in its order: the batch as one JSON document, and its announcements. */
 export function commitParams(eventId: string, epoch: number, orders: NewOrder[], announce = true): unknown[] {
   const n = orders.length;
-  const ids = new Array<string>(n);
-  const users = new Array<string>(n);
-  const holds = new Array<string>(n);
-  const totals = new Array<number>(n);
-  const keys = new Array<string | null>(n);
-  const createdAt = new Array<string>(n);
-  const seats = new Array<string>(n);
-  const areas = new Array<string>(n);
+  const rows = new Array<CommitRow>(n);
   const payloads = new Array<string>(announce ? n : 0);
-  const pricing = new Array<string | null>(n);
   for (let i = 0; i < n; i++) {
     const order = orders[i];
     if (order.eventId !== eventId) throw new Error(`order ${order.orderId} is for ${order.eventId}, not ${eventId}`);
-    ids[i] = order.orderId;
-    users[i] = order.userId;
-    holds[i] = order.holdId;
-    totals[i] = order.total;
-    keys[i] = order.idempotencyKey;
-    createdAt[i] = new Date(order.createdAt).toISOString();
-    seats[i] = JSON.stringify(order.seats);
-    areas[i] = JSON.stringify(order.areas);
+    rows[i] = {
+      id: order.orderId,
+      user_id: order.userId,
+      hold_id: order.holdId,
+      total: order.total,
+      idempotency_key: order.idempotencyKey,
+      created_at: new Date(order.createdAt).toISOString(),
+      seats: order.seats,
+      areas: order.areas,
+      pricing: order.pricing ?? null,
+    };
     if (announce) payloads[i] = orderPayload(order);
-    pricing[i] = order.pricing ? JSON.stringify(order.pricing) : null;
   }
-  return [eventId, epoch, ids, users, holds, totals, keys, createdAt, seats, areas, payloads, pricing];
+  return [eventId, epoch, JSON.stringify(rows), payloads];
 }
 
 /** Orders of the batch that do not fit the standing areas' room, taken in batch order. */
