@@ -1,8 +1,8 @@
 // Runs the SqlClient contract on pg (a fresh database) and on PGlite (in memory), and checks which pg
 // failures count as "database unavailable".
 import { describe, expect, it } from 'vitest';
-import { ADMIN_URL, createTestDatabase } from '../../test/support/database';
-import { startTcpProxy } from '../../test/support/tcp-proxy';
+import { createTestDatabase } from '../../test/support/database';
+import { proxyDatabase } from '../../test/support/tcp-proxy';
 import { StoreUnavailableError } from './event-store';
 import { isUnavailableError, PgClient } from './pg-client';
 import { PgliteClient } from './pglite-client';
@@ -111,10 +111,8 @@ describe('PgClient', () => {
     // once before Postgres got it. Staff writes and refunds run through here, and their callers change
     // memory only when the write committed: `unavailable` must mean nothing was written.
     const database = await createTestDatabase();
-    const proxy = await startTcpProxy(Number(new URL(ADMIN_URL).port || 5432));
-    const viaProxy = new URL(database.url);
-    viaProxy.port = String(proxy.port);
-    const client = new PgClient({ connectionString: viaProxy.toString(), poolSize: 2 });
+    const { proxy, url } = await proxyDatabase(database.url);
+    const client = new PgClient({ connectionString: url, poolSize: 2 });
     const insert = (note: string) =>
       client.transaction(async (tx) => {
         await tx.query('INSERT INTO notes (note) VALUES ($1)', [note]);

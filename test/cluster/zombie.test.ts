@@ -3,7 +3,7 @@
 // `moved`, and the purchase then goes through the new owner exactly once.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_URL, createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../support/database';
 import type { TestDatabase } from '../support/database';
 import { http, smallEvent, token } from '../support/fixtures';
 import { ownerOf, startNode, waitForRing } from '../support/cluster';
@@ -12,7 +12,7 @@ import { expectNoDoubleSale } from '../support/guarantees';
 import { metricValue } from '../support/observe';
 import { startRedis } from '../support/redis-server';
 import type { TestRedis } from '../support/redis-server';
-import { startTcpProxy } from '../support/tcp-proxy';
+import { proxyDatabase } from '../support/tcp-proxy';
 import type { TcpProxy } from '../support/tcp-proxy';
 import { TestClient } from '../support/ws-client';
 
@@ -24,15 +24,14 @@ let nodes: TestNode[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   redis = await startRedis();
-  proxy = await startTcpProxy(Number(new URL(ADMIN_URL).port || 5432));
-  const viaProxy = new URL(db.url);
-  viaProxy.port = String(proxy.port);
+  const viaProxy = await proxyDatabase(db.url);
+  proxy = viaProxy.proxy;
   const env = { REDIS_URL: redis.url };
   nodes = [
     await startNode('node-1', { ...env, DATABASE_URL: db.url }),
     await startNode('node-2', { ...env, DATABASE_URL: db.url }),
     // The node that will be paused reaches Postgres through the proxy the test controls.
-    await startNode('node-3', { ...env, DATABASE_URL: viaProxy.toString() }),
+    await startNode('node-3', { ...env, DATABASE_URL: viaProxy.url }),
   ];
   await waitForRing(nodes, 3);
 }, 120_000);

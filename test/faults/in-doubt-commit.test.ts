@@ -6,13 +6,13 @@
 // transaction is cut the same way at its COMMIT: answered done (and applied) or unavailable (and not).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_URL, createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../support/database';
 import type { TestDatabase } from '../support/database';
 import { TEST_SECRET, http, smallEvent, token } from '../support/fixtures';
 import { expectGuarantees } from '../support/guarantees';
 import { startServer } from '../support/server-process';
 import type { ServerProcess } from '../support/server-process';
-import { startTcpProxy } from '../support/tcp-proxy';
+import { proxyDatabase } from '../support/tcp-proxy';
 import type { TcpProxy } from '../support/tcp-proxy';
 import { TestClient } from '../support/ws-client';
 
@@ -28,14 +28,13 @@ let client: TestClient;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  proxy = await startTcpProxy(Number(new URL(ADMIN_URL).port || 5432));
-  const viaProxy = new URL(db.url);
-  viaProxy.port = String(proxy.port);
+  const viaProxy = await proxyDatabase(db.url);
+  proxy = viaProxy.proxy;
   // The schedules' claims are transactions too: kept off the clock here so that the next COMMIT through
   // the proxy is the staff write's.
   const never = '0 0 0 1 1 *';
   server = await startServer({
-    DATABASE_URL: viaProxy.toString(),
+    DATABASE_URL: viaProxy.url,
     AUTH_SECRET: TEST_SECRET,
     COMMIT_RETRY_MS: '0',
     CRON_SALES_WINDOW: never,

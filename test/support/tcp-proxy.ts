@@ -96,3 +96,11 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       }),
   };
 }
+
+/** A proxy in front of the Postgres that `databaseUrl` names, and the same database's URL through it. */
+export async function proxyDatabase(databaseUrl: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const url = new URL(databaseUrl);
+  const proxy = await startTcpProxy(Number(url.port || 5432));
+  url.port = String(proxy.port);
+  return { proxy, url: url.toString() };
+}
